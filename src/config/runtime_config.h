@@ -1,0 +1,94 @@
+// The typed, immutable configuration of a project: what `watt start` runs. Produced once by
+// the loader (config/loader.h) from watt.json / platformatic.json files, `.env` files and the
+// environment; runtime code reads these structs and never JSON.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/env_file.h"
+#include "config/kind_parser.h"
+
+namespace watt::config {
+
+using Millis = std::chrono::milliseconds;
+
+enum class LogLevel : int {
+  kTrace = 10,
+  kDebug = 20,
+  kInfo = 30,
+  kWarn = 40,
+  kError = 50,
+  kFatal = 60,
+  kSilent = 1000
+};
+
+std::optional<LogLevel> parseLogLevel(std::string_view name);
+std::string_view logLevelName(LogLevel level);
+
+struct LoggerConfig {
+  LogLevel level = LogLevel::kInfo;
+};
+
+// The public listener of the entrypoint. hostname/port are Watt's keys; the limits are this
+// server's (Watt takes them from Fastify options); see README "Configuration extensions".
+struct ServerConfig {
+  std::string hostname;  // empty: all interfaces
+  uint16_t port = 0;     // 0: an ephemeral port, as Watt does without a server block
+  int backlog = 511;
+  uint64_t bodyLimit = 1024 * 1024;  // Fastify's default
+  uint32_t maxHeaderSize = 16 * 1024;  // Node's default
+  Millis keepAliveTimeout{72'000};     // Fastify's default
+  Millis headersTimeout{60'000};       // Node's default
+  Millis requestTimeout{300'000};      // Node's default
+  unsigned threads = 0;                // event-loop threads; 0 = one per CPU
+};
+
+struct GracefulShutdown {
+  Millis runtime{30'000};
+  Millis application{10'000};
+  bool closeConnections = true;
+};
+
+// Restart policy of an application whose process or worker ends unexpectedly.
+struct RestartPolicy {
+  bool enabled = true;
+  Millis delay{0};
+};
+
+struct ApplicationSpec {
+  std::string id;
+  std::string path;        // absolute folder
+  std::string configFile;  // absolute path of its own config file, empty when it has none
+  std::string configDisplayName;  // configFile relative to the project root
+  std::string kind;        // canonical kind name, "@platformatic/node"
+  int workers = 1;
+  bool entrypoint = false;
+  std::vector<std::string> dependencies;
+  RestartPolicy restart;
+  std::vector<std::string> execArgv;   // extra `node` flags (execArgv, nodeOptions)
+  std::vector<std::string> arguments;  // process.argv additions
+  EnvMap env;  // the complete environment the application sees
+  std::shared_ptr<const KindConfig> kindConfig;
+};
+
+struct RuntimeConfig {
+  std::string root;        // absolute project folder
+  std::string configFile;  // absolute path of the runtime config file (may be synthesized)
+  std::string entrypoint;  // application id
+  ServerConfig server;
+  LoggerConfig logger;
+  GracefulShutdown gracefulShutdown;
+  RestartPolicy restart;
+  Millis startTimeout{30'000};
+  EnvMap env;  // environment of the runtime (real environment + root .env + PLT_*)
+  std::vector<ApplicationSpec> applications;
+
+  const ApplicationSpec* find(std::string_view id) const;
+};
+
+}  // namespace watt::config

@@ -1,0 +1,75 @@
+// The one request/response representation used everywhere: the network server parses into it,
+// every application kind handles it, the gateway and the mesh forward it, tests build it. Header
+// order and repeated headers (set-cookie) are preserved; names compare case-insensitively.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace watt::http {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+class Headers {
+ public:
+  using const_iterator = std::vector<Header>::const_iterator;
+
+  void add(std::string name, std::string value) { items_.push_back({std::move(name), std::move(value)}); }
+  // Replaces every header of that name with one.
+  void set(std::string_view name, std::string value);
+  void remove(std::string_view name);
+  const std::string* find(std::string_view name) const;
+  std::string_view get(std::string_view name) const;  // "" when absent
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  void reserve(size_t n) { items_.reserve(n); }
+  void clear() { items_.clear(); }
+
+ private:
+  std::vector<Header> items_;
+};
+
+// Connection-level headers that a proxy must not forward (RFC 9110 7.6.1).
+bool isHopByHopHeader(std::string_view name);
+
+struct Request {
+  std::string method = "GET";
+  std::string target = "/";  // origin-form, raw: path and query as received
+  int version = 11;          // 10 or 11
+  Headers headers;
+  std::string body;
+
+  // Not part of the message: where it came from.
+  std::string remoteAddress;
+  std::string scheme = "http";
+
+  std::string_view path() const;
+  std::string_view query() const;  // without '?', "" when none
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+
+  // A JSON body with `content-type: application/json; charset=utf-8`.
+  static Response json(int status, std::string body);
+  // Fastify's error shape: {"statusCode","code"?,"error","message"}.
+  static Response error(int status, std::string_view message, std::string_view code = {});
+  // Fastify's 404: {"message":"Route GET:/x not found","error":"Not Found","statusCode":404}.
+  static Response routeNotFound(std::string_view method, std::string_view target);
+};
+
+std::string_view reasonPhrase(int status);
+// 1xx, 204 and 304 responses carry no body.
+bool statusHasNoBody(int status);
+
+}  // namespace watt::http

@@ -1,0 +1,213 @@
+#include "http/server.h"
+
+#include "common/ascii.h"
+#include "http/parser.h"
+#include "observe/logger.h"
+
+namespace watt::http {
+namespace {
+
+namespace bhttp = beast::http;
+
+std::string remoteAddressOf(const asio::ip::tcp::socket& socket) {
+  error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  if (ec) return {};
+  auto addr = ep.address();
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6()).to_string();
+  return addr.to_string();
+}
+
+std::string remoteAddressOf(const asio::local::stream_protocol::socket&) { return {}; }
+
+void tune(asio::ip::tcp::socket& socket) {
+  error_code ec;
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+void tune(asio::local::stream_protocol::socket&) {}
+
+bool expectsContinue(const Request& req) {
+  auto v = req.headers.get("expect");
+  return ascii::iequals(ascii::trim(v), "100-continue");
+}
+
+template <typename Protocol>
+class Session : public std::enable_shared_from_this<Session<Protocol>> {
+ public:
+  using Stream = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
+
+  Session(Server& server, unsigned slot, typename Protocol::socket socket)
+      : server_(server), slot_(slot), remote_(remoteAddressOf(socket)), stream_(std::move(socket)) {}
+
+  Task<void> run() {
+    auto self = this->shared_from_this();
+    Server::Slot& slot = server_.slot(slot_);
+    handle_.closeIfIdle = [this] {
+      if (idle_) {
+        error_code ec;
+        stream_.socket().close(ec);
+      }
+    };
+    auto it = slot.sessions.insert(slot.sessions.end(), &handle_);
+    server_.connectionCounter().fetch_add(1, std::memory_order_relaxed);
+    co_await serve();
+    slot.sessions.erase(it);
+    server_.connectionCounter().fetch_sub(1, std::memory_order_relaxed);
+    error_code ec;
+    stream_.socket().shutdown(Protocol::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+ private:
+  Task<void> serve() {
+    const ServerLimits& limits = server_.limits();
+    for (;;) {
+      // Wait for the first byte of the next request: the keep-alive idle period.
+      if (buffer_.size() == 0) {
+        if (server_.draining()) co_return;
+        idle_ = true;
+        stream_.expires_after(limits.keepAliveTimeout);
+        auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kNoThrow);
+        idle_ = false;
+        if (ec) co_return;  // idle timeout, peer closed, or closed for shutdown
+        buffer_.commit(n);
+      }
+
+      RequestParser parser;
+      parser.header_limit(limits.maxHeaderSize);
+      parser.body_limit(limits.bodyLimit);
+      parser.eager(true);
+
+      stream_.expires_after(limits.headersTimeout);
+      auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kNoThrow);
+      if (hec) {
+        co_await fail(hec, /*inHeaders=*/true);
+        co_return;
+      }
+      if (!parser.is_done()) {
+        if (expectsContinue(parser.message())) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          stream_.expires_after(limits.requestTimeout);
+          auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(kContinue), kNoThrow);
+          if (wec) co_return;
+        }
+        stream_.expires_after(limits.requestTimeout);
+        auto [bec, bn] = co_await bhttp::async_read(stream_, buffer_, parser, kNoThrow);
+        if (bec) {
+          co_await fail(bec, /*inHeaders=*/false);
+          co_return;
+        }
+      }
+      stream_.expires_never();
+
+      bool keepAlive = parser.keep_alive();
+      Request request = parser.release();
+      request.remoteAddress = remote_;
+      bool headRequest = request.method == "HEAD";
+
+      server_.inFlightCounter().fetch_add(1, std::memory_order_relaxed);
+      Response response;
+      try {
+        response = co_await server_.handler()(std::move(request));
+      } catch (const std::exception& e) {
+        observe::log().error(std::string("unhandled error while serving a request: ") + e.what());
+        response = Response::error(500, "Internal Server Error");
+      }
+      if (server_.draining()) keepAlive = false;
+      bool ok = co_await write(response, keepAlive, headRequest);
+      server_.inFlightCounter().fetch_sub(1, std::memory_order_relaxed);
+      if (!ok || !keepAlive) co_return;
+    }
+  }
+
+  Task<bool> write(const Response& response, bool keepAlive, bool headRequest) {
+    std::string head = serializeResponseHead(response, keepAlive, headRequest, server_.keepAliveHeader());
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
+    if (!headRequest && !statusHasNoBody(response.status)) buffers[1] = asio::buffer(response.body);
+    stream_.expires_after(server_.limits().requestTimeout);
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, kNoThrow);
+    stream_.expires_never();
+    co_return !ec;
+  }
+
+  // Answers a request that could not be read, then the connection closes.
+  Task<void> fail(error_code ec, bool inHeaders) {
+    Response response;
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+        ec == asio::error::bad_descriptor) {
+      co_return;  // the client went away (or we closed it); there is no one to answer
+    }
+    if (ec == beast::error::timeout) {
+      response = Response::error(408, inHeaders ? "Request headers were not received in time"
+                                                : "Request body was not received in time");
+    } else if (ec == bhttp::error::header_limit) {
+      response = Response::error(431, "Request header fields are larger than " +
+                                          std::to_string(server_.limits().maxHeaderSize) + " bytes");
+    } else if (ec == bhttp::error::body_limit) {
+      response = Response::error(413, "Request body is too large", "FST_ERR_CTP_BODY_TOO_LARGE");
+    } else {
+      response = Response::error(400, "Malformed HTTP request: " + ec.message());
+    }
+    co_await write(response, false, false);
+  }
+
+  Server& server_;
+  unsigned slot_;
+  std::string remote_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  bool idle_ = false;
+  Server::SessionHandle handle_;
+};
+
+template <typename Acceptor>
+Task<void> acceptLoop(Server& server, Acceptor& acceptor, unsigned slot) {
+  using Protocol = typename Acceptor::protocol_type;
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+      if (!acceptor.is_open()) co_return;
+      // EMFILE and friends: back off briefly instead of spinning.
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    tune(socket);
+    auto session = std::make_shared<Session<Protocol>>(server, slot, std::move(socket));
+    asio::co_spawn(acceptor.get_executor(), session->run(), asio::detached);
+  }
+}
+
+}  // namespace
+
+Server::Server(ServerLimits limits, Handler handler, unsigned slots)
+    : limits_(limits), handler_(std::move(handler)), slots_(slots) {
+  keepAliveHeader_ = "timeout=" + std::to_string(limits_.keepAliveTimeout.count() / 1000);
+}
+
+Server::~Server() = default;
+
+void Server::acceptOn(asio::ip::tcp::acceptor& acceptor, unsigned slot) {
+  slots_[slot].executor = acceptor.get_executor();
+  asio::co_spawn(acceptor.get_executor(), acceptLoop(*this, acceptor, slot), asio::detached);
+}
+
+void Server::acceptOn(asio::local::stream_protocol::acceptor& acceptor, unsigned slot) {
+  slots_[slot].executor = acceptor.get_executor();
+  asio::co_spawn(acceptor.get_executor(), acceptLoop(*this, acceptor, slot), asio::detached);
+}
+
+void Server::drain() {
+  draining_.store(true, std::memory_order_relaxed);
+  for (auto& slot : slots_) {
+    if (!slot.executor) continue;
+    asio::post(*slot.executor, [&slot] {
+      for (auto* handle : slot.sessions) handle->closeIfIdle();
+    });
+  }
+}
+
+}  // namespace watt::http

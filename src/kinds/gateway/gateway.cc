@@ -1,0 +1,123 @@
+#include "kinds/gateway/gateway.h"
+
+#include "common/ascii.h"
+
+namespace watt::kinds::gateway {
+namespace {
+
+const GatewayConfig& configOf(const config::ApplicationSpec& spec) {
+  return static_cast<const GatewayConfig&>(*spec.kindConfig);
+}
+
+bool isAbsoluteUrl(std::string_view s) {
+  return ascii::istartsWith(s, "http://") || ascii::istartsWith(s, "https://");
+}
+
+http::Response welcome() {
+  return http::Response::json(
+      200, R"({"message":"Welcome to Platformatic! Please visit https://docs.platformatic.dev"})");
+}
+
+http::Response upstreamFailure(const http::UpstreamError& error, const std::string& target) {
+  using Kind = http::UpstreamError::Kind;
+  switch (error.kind) {
+    case Kind::kConnect:
+      return http::Response::error(503, "Service Unavailable", "FST_REPLY_FROM_SERVICE_UNAVAILABLE");
+    case Kind::kTimeout:
+      return http::Response::error(504, "Gateway Timeout", "FST_REPLY_FROM_GATEWAY_TIMEOUT");
+    default:
+      return http::Response::error(500, target + ": " + error.message,
+                                   "FST_REPLY_FROM_INTERNAL_SERVER_ERROR");
+  }
+}
+
+}  // namespace
+
+GatewayApplication::GatewayApplication(const config::ApplicationSpec& spec,
+                                       runtime::RuntimeServices& services)
+    : Application(spec), services_(services), router_(configOf(spec).routes) {
+  externalPools_.resize(services.loops.size());
+  for (auto& perLoop : externalPools_) perLoop.resize(router_.routes().size());
+}
+
+Task<http::Response> GatewayApplication::handle(http::Request request) {
+  std::string_view path = request.path();
+  auto match = router_.match(path);
+  if (!match) {
+    if (path == "/" && (request.method == "GET" || request.method == "HEAD")) co_return welcome();
+    co_return http::Response::routeNotFound(request.method, request.target);
+  }
+  const Route& route = *match->route;
+  if (!isSafeDestination(match->remainder)) {
+    co_return http::Response::error(400, "source/request contain invalid characters");
+  }
+
+  // The forwarded request: prefix replaced by rewritePrefix, query kept byte for byte.
+  std::string target = route.rewritePrefix;
+  target += match->remainder;
+  if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
+  if (size_t q = request.target.find('?'); q != std::string::npos) target += request.target.substr(q);
+
+  http::Request out;
+  out.method = std::move(request.method);
+  out.target = std::move(target);
+  out.body = std::move(request.body);
+  out.remoteAddress = request.remoteAddress;
+  out.scheme = request.scheme;
+  std::string forwardedHost(request.headers.get("host"));
+  out.headers.reserve(request.headers.size() + 4);
+  for (const auto& h : request.headers) {
+    if (ascii::iequals(h.name, "host") || ascii::iequals(h.name, "x-forwarded-for") ||
+        ascii::iequals(h.name, "x-forwarded-host") || ascii::iequals(h.name, "x-forwarded-proto") ||
+        http::isHopByHopHeader(h.name))
+      continue;
+    out.headers.add(h.name, h.value);
+  }
+  out.headers.add("host", route.external ? route.externalHost : runtime::Mesh::hostFor(route.meshId));
+  out.headers.add("x-forwarded-for", request.remoteAddress);
+  out.headers.add("x-forwarded-host", std::move(forwardedHost));
+  out.headers.add("x-forwarded-proto", request.scheme);
+
+  // (No co_await inside ?: — GCC 12 miscompiles it.)
+  http::Response response;
+  if (route.external) {
+    response = co_await forwardExternal(match->index, route, std::move(out));
+  } else {
+    response = co_await services_.mesh.dispatch(route.meshId, std::move(out));
+  }
+
+  if (route.rewriteLocation) {
+    for (const auto& h : response.headers) {
+      if (!ascii::iequals(h.name, "location") || isAbsoluteUrl(h.value)) continue;
+      std::string location = h.value;
+      // As the reference does: replace the first occurrence of rewritePrefix with the prefix.
+      size_t at = location.find(route.rewritePrefix);
+      if (at != std::string::npos) location.replace(at, route.rewritePrefix.size(), route.prefix);
+      response.headers.set("location", std::move(location));
+      break;
+    }
+  }
+  co_return response;
+}
+
+Task<http::Response> GatewayApplication::forwardExternal(size_t routeIndex, const Route& route,
+                                                         http::Request request) {
+  runtime::Loop* loop = runtime::Loop::current();
+  auto& slot = externalPools_[loop ? loop->index() : 0][routeIndex];
+  if (!slot) slot = std::make_unique<http::UpstreamPool>(
+      loop ? loop->context().get_executor() : services_.control.get_executor(), route.endpoint);
+  if (!route.externalBase.empty()) request.target.insert(0, route.externalBase);
+  auto result = co_await slot->send(request);
+  if (result.error) co_return upstreamFailure(*result.error, http::describe(route.endpoint));
+  co_return std::move(*result.response);
+}
+
+runtime::Kind gatewayKind() {
+  return runtime::Kind{
+      gatewayParser(),
+      [](const config::ApplicationSpec& spec, runtime::RuntimeServices& services) {
+        return std::unique_ptr<runtime::Application>(new GatewayApplication(spec, services));
+      }};
+}
+
+}  // namespace watt::kinds::gateway

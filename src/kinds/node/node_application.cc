@@ -1,0 +1,431 @@
+#include "kinds/node/node_application.h"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "kinds/node/node_config.h"
+#include "observe/logger.h"
+
+namespace watt::kinds::node {
+namespace {
+
+constexpr size_t kStderrTailLines = 20;
+constexpr auto kQuickCrash = std::chrono::seconds(10);
+constexpr auto kMaxBackoff = std::chrono::seconds(30);
+
+const NodeConfig& configOf(const config::ApplicationSpec& spec) {
+  return static_cast<const NodeConfig&>(*spec.kindConfig);
+}
+
+http::Response unavailable(const std::string& id, std::string_view why) {
+  return http::Response::error(503, "Application \"" + id + "\" is not available: " + std::string(why),
+                               "FST_REPLY_FROM_SERVICE_UNAVAILABLE");
+}
+
+}  // namespace
+
+NodeApplication::NodeApplication(const config::ApplicationSpec& spec,
+                                 runtime::RuntimeServices& services)
+    : Application(spec),
+      services_(services),
+      restartTimer_(services.control),
+      loops_(services.loops.size()) {
+  const auto& cfg = configOf(spec);
+  entry_ = resolveEntry(spec.path, cfg.main);
+  hasServer_ = cfg.hasServer;
+  for (size_t i = 0; i < services.config.applications.size(); ++i)
+    if (&services.config.applications[i] == &spec) index_ = i;
+  std::string base = services.socketDir + "/a" + std::to_string(index_);
+  for (int k = 0; k < spec.workers; ++k) sockets_.push_back(base + "w" + std::to_string(k) + ".sock");
+  meshSocket_ = services.socketDir + "/m" + std::to_string(index_) + ".sock";
+  for (auto& loop : loops_) {
+    loop.pools.resize(sockets_.size());
+    loop.ready.assign(sockets_.size(), false);
+  }
+}
+
+NodeApplication::~NodeApplication() {
+  if (process_) process_->signal(SIGKILL);
+}
+
+// --------------------------------------------------------------------------------------------
+// Control thread
+
+std::string NodeApplication::initMessage() const {
+  json::object init;
+  init["type"] = "init";
+  init["applicationId"] = id();
+  init["root"] = spec().path;
+  init["entry"] = entry_;
+  init["workers"] = spec().workers;
+  json::array sockets;
+  for (const auto& s : sockets_) sockets.emplace_back(s);
+  init["sockets"] = std::move(sockets);
+  init["meshSocket"] = meshSocket_;
+  json::array ids;
+  for (const auto& i : services_.mesh.ids()) ids.emplace_back(i);
+  init["meshApplications"] = std::move(ids);
+  init["entrypoint"] = spec().entrypoint;
+  if (spec().entrypoint) {
+    json::object address;
+    address["address"] = services_.publicAddress.address;
+    address["family"] = services_.publicAddress.family;
+    address["port"] = services_.publicAddress.port;
+    init["publicAddress"] = std::move(address);
+  } else {
+    init["publicAddress"] = nullptr;
+  }
+  if (hasServer_) init["hasServer"] = *hasServer_;
+  else init["hasServer"] = nullptr;
+  init["logLevel"] = config::logLevelName(services_.config.logger.level);
+  return json::serialize(init) + "\n";
+}
+
+std::string NodeApplication::stderrTail() const {
+  std::string out;
+  for (const auto& line : recentStderr_) {
+    out += "\n    ";
+    out += line;
+  }
+  return out;
+}
+
+void NodeApplication::wakeLauncher() {
+  if (launchWaiter_) launchWaiter_->cancel();
+}
+
+void NodeApplication::setWorkerReady(size_t worker, bool ready) {
+  if (worker < workerReady_.size()) workerReady_[worker] = ready;
+  std::string socket = worker < sockets_.size() ? sockets_[worker] : "";
+  services_.loops.postToAll([this, worker, ready, socket](runtime::Loop& loop) {
+    LoopState& state = loops_[loop.index()];
+    if (worker >= state.ready.size()) return;
+    state.ready[worker] = ready;
+    if (ready) {
+      if (!state.pools[worker]) {
+        state.pools[worker] = std::make_unique<http::UpstreamPool>(
+            loop.context().get_executor(), http::UnixEndpoint{socket});
+      }
+      for (auto* waiter : state.waiters) waiter->cancel();
+    } else if (state.pools[worker]) {
+      state.pools[worker]->closeIdle();
+    }
+  });
+}
+
+void NodeApplication::onOutputLine(std::string_view line, bool isError) {
+  if (isError) {
+    recentStderr_.emplace_back(line);
+    if (recentStderr_.size() > kStderrTailLines) recentStderr_.pop_front();
+  }
+  observe::log().forwardApplicationLine(id(), 0, line, isError);
+}
+
+void NodeApplication::onControlLine(std::string_view line, uint64_t generation) {
+  if (generation != generation_) return;
+  error_code ec;
+  json::value parsed = json::parse(line, ec);
+  if (ec || !parsed.is_object()) {
+    observe::log().warn("Unexpected message from the host of \"" + id() + "\": " + std::string(line));
+    return;
+  }
+  const auto& msg = parsed.get_object();
+  auto field = [&](std::string_view key) -> const json::value* {
+    auto it = msg.find(key);
+    return it == msg.end() ? nullptr : &it->value();
+  };
+  std::string type = field("type") && field("type")->is_string() ? std::string(field("type")->get_string()) : "";
+  size_t worker = 0;
+  if (auto* w = field("worker"); w && w->is_number()) worker = static_cast<size_t>(w->to_number<int64_t>());
+
+  if (type == "log") {
+    bool isError = field("stream") && field("stream")->is_string() && field("stream")->get_string() == "stderr";
+    std::string text = field("line") && field("line")->is_string() ? std::string(field("line")->get_string()) : "";
+    if (isError) {
+      recentStderr_.push_back(text);
+      if (recentStderr_.size() > kStderrTailLines) recentStderr_.pop_front();
+    }
+    observe::log().forwardApplicationLine(id(), static_cast<int>(worker), text, isError);
+  } else if (type == "ready") {
+    if (auto* b = field("background"); b && b->is_bool() && b->get_bool()) background_ = true;
+    setWorkerReady(worker, true);
+    if (state_ == State::kRunning) {
+      observe::log().info("Worker " + std::to_string(worker) + " of \"" + id() + "\" is ready again");
+    }
+    wakeLauncher();
+  } else if (type == "failed") {
+    std::string message = field("message") && field("message")->is_string()
+                              ? std::string(field("message")->get_string())
+                              : "unknown error";
+    if (failure_.empty()) failure_ = message;
+    if (state_ == State::kStarting || state_ == State::kRestarting) {
+      wakeLauncher();
+    } else {
+      observe::log().error("Worker " + std::to_string(worker) + " of \"" + id() + "\" failed: " + message);
+    }
+  } else if (type == "workerExit") {
+    std::string message = field("message") && field("message")->is_string()
+                              ? std::string(field("message")->get_string())
+                              : "exited";
+    setWorkerReady(worker, false);
+    if (state_ == State::kStopping) return;
+    observe::log().error(message);
+    if (!spec().restart.enabled) return;
+    auto timer = std::make_shared<asio::steady_timer>(services_.control, spec().restart.delay);
+    uint64_t gen = generation_;
+    timer->async_wait([this, timer, worker, gen](error_code e) {
+      if (e || gen != generation_ || state_ == State::kStopping) return;
+      asio::co_spawn(services_.control,
+                     sendControl(R"({"type":"restartWorker","worker":)" + std::to_string(worker) + "}\n"),
+                     asio::detached);
+    });
+  }
+}
+
+Task<void> NodeApplication::sendControl(std::string line) {
+  auto process = process_;
+  if (!process) co_return;
+  co_await asio::async_write(process->control(), asio::buffer(line), kNoThrow);
+}
+
+void NodeApplication::onProcessExit(runtime::ExitStatus status, uint64_t generation) {
+  if (generation != generation_) return;
+  exited_ = true;
+  exitStatus_ = status;
+  for (size_t k = 0; k < sockets_.size(); ++k) setWorkerReady(k, false);
+  switch (state_.load()) {
+    case State::kStarting:
+    case State::kRestarting:
+      wakeLauncher();
+      break;
+    case State::kStopping:
+      if (stopWaiter_) stopWaiter_->cancel();
+      break;
+    case State::kRunning: {
+      observe::log().error("The application \"" + id() + "\" exited unexpectedly (" +
+                           status.describe() + ")" + stderrTail());
+      if (!spec().restart.enabled) {
+        state_ = State::kFailed;
+        observe::log().error("The application \"" + id() +
+                             "\" will not be restarted (restartOnError is off)");
+        return;
+      }
+      state_ = State::kRestarting;
+      scheduleRestart();
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void NodeApplication::scheduleRestart() {
+  auto now = std::chrono::steady_clock::now();
+  quickCrashes_ = (now - readySince_ < kQuickCrash) ? quickCrashes_ + 1 : 1;
+  auto delay = std::chrono::duration_cast<runtime::Millis>(spec().restart.delay);
+  if (quickCrashes_ > 1) {
+    // A crash loop: back off exponentially (200 ms, 400 ms, ... up to 30 s).
+    auto backoff = runtime::Millis(100) * (1LL << std::min(quickCrashes_ - 1, 9));
+    delay = std::max(delay, std::min<runtime::Millis>(backoff, kMaxBackoff));
+  }
+  observe::log().info("Restarting \"" + id() + "\" in " + std::to_string(delay.count()) + " ms");
+  restartTimer_.expires_after(delay);
+  restartTimer_.async_wait([this](error_code ec) {
+    if (ec || state_ != State::kRestarting) return;
+    asio::co_spawn(services_.control, relaunch(), asio::detached);
+  });
+}
+
+Task<void> NodeApplication::relaunch() {
+  try {
+    co_await launch();
+    if (state_ != State::kRestarting) co_return;
+    state_ = State::kRunning;
+    observe::log().info("Restarted the application \"" + id() + "\"");
+  } catch (const runtime::StartError& e) {
+    if (state_ != State::kRestarting) co_return;
+    observe::log().error(e.what());
+    scheduleRestart();
+  }
+}
+
+Task<void> NodeApplication::launch() {
+  ++generation_;
+  uint64_t generation = generation_;
+  exited_ = false;
+  failure_.clear();
+  recentStderr_.clear();
+  background_ = false;
+  workerReady_.assign(sockets_.size(), false);
+
+  runtime::ChildSpec child;
+  child.executable = services_.nodeExecutable;
+  child.argv.push_back("node");
+  for (const auto& a : spec().execArgv) child.argv.push_back(a);
+  child.argv.push_back(services_.nodeHostScript);
+  for (const auto& a : spec().arguments) child.argv.push_back(a);
+  child.env = spec().env;
+  child.cwd = spec().path;
+  auto spawned = runtime::ChildProcess::spawn(services_.control, child);
+  if (!spawned) {
+    throw runtime::StartError("Cannot start the application \"" + id() + "\": " + spawned.error().message +
+                              " (Node.js 20 or later must be installed)");
+  }
+  process_ = std::shared_ptr<runtime::ChildProcess>(std::move(*spawned));
+  auto process = process_;
+  services_.reaper.watch(process->pid(), [this, generation](runtime::ExitStatus status) {
+    onProcessExit(status, generation);
+  });
+  asio::co_spawn(services_.control, runtime::readLines(process->stdoutPipe(), [this, process](std::string_view l) {
+    onOutputLine(l, false);
+  }), asio::detached);
+  asio::co_spawn(services_.control, runtime::readLines(process->stderrPipe(), [this, process](std::string_view l) {
+    onOutputLine(l, true);
+  }), asio::detached);
+  asio::co_spawn(services_.control, runtime::readLines(process->control(), [this, process, generation](std::string_view l) {
+    onControlLine(l, generation);
+  }, 16 * 1024 * 1024), asio::detached);
+
+  co_await sendControl(initMessage());
+
+  auto allReady = [this] {
+    return std::all_of(workerReady_.begin(), workerReady_.end(), [](bool r) { return r; });
+  };
+  auto deadline = std::chrono::steady_clock::now() + services_.config.startTimeout;
+  bool timedOut = false;
+  while (!allReady() && !exited_ && failure_.empty()) {
+    launchWaiter_.emplace(services_.control, deadline);
+    auto [ec] = co_await launchWaiter_->async_wait(kNoThrow);
+    launchWaiter_.reset();
+    if (!ec) {
+      timedOut = !allReady() && !exited_ && failure_.empty();
+      break;
+    }
+  }
+  if (allReady() && failure_.empty()) {
+    readySince_ = std::chrono::steady_clock::now();
+    co_return;
+  }
+
+  std::string message;
+  if (!failure_.empty()) {
+    message = "The application \"" + id() + "\" failed to start: " + failure_;
+  } else if (exited_) {
+    message = "The application \"" + id() + "\" exited during start (" + exitStatus_.describe() + ")" +
+              stderrTail();
+  } else if (timedOut) {
+    size_t ready = std::count(workerReady_.begin(), workerReady_.end(), true);
+    message = "The application \"" + id() + "\" did not start within " +
+              std::to_string(services_.config.startTimeout.count()) + " ms (startTimeout): " +
+              std::to_string(ready) + " of " + std::to_string(workerReady_.size()) +
+              " workers ready; a server that never calls listen() and exports no build() or "
+              "create() cannot be served";
+  }
+  if (!exited_) process->signal(SIGKILL);
+  throw runtime::StartError(message);
+}
+
+Task<void> NodeApplication::start() {
+  state_ = State::kStarting;
+  meshListener_ = std::make_unique<runtime::MeshListener>(services_.loops, services_.mesh, meshSocket_, id());
+  if (auto error = meshListener_->start(); !error.empty()) {
+    state_ = State::kFailed;
+    throw runtime::StartError("Cannot start the application \"" + id() + "\": " + error);
+  }
+  try {
+    co_await launch();
+  } catch (...) {
+    state_ = State::kFailed;
+    throw;
+  }
+  state_ = State::kRunning;
+}
+
+Task<void> NodeApplication::stop(runtime::Millis timeout) {
+  State previous = state_.exchange(State::kStopping);
+  restartTimer_.cancel();
+  if (process_ && !exited_ && previous != State::kStopped) {
+    co_await sendControl(R"({"type":"stop","timeout":)" + std::to_string(timeout.count()) + "}\n");
+    // The host exits by itself once stopped (or when its own timeout runs out); give it that
+    // long plus a margin, then kill it.
+    for (int phase = 0; phase < 2 && !exited_; ++phase) {
+      stopWaiter_.emplace(services_.control, phase == 0 ? timeout + runtime::Millis(1000)
+                                                        : runtime::Millis(2000));
+      co_await stopWaiter_->async_wait(kNoThrow);
+      stopWaiter_.reset();
+      if (!exited_ && phase == 0) {
+        observe::log().warn("The application \"" + id() + "\" did not stop within " +
+                            std::to_string(timeout.count()) + " ms; killing it");
+        process_->signal(SIGKILL);
+      }
+    }
+  }
+  if (meshListener_) meshListener_->stop();
+  services_.loops.postToAll([this](runtime::Loop& loop) {
+    LoopState& state = loops_[loop.index()];
+    for (auto& pool : state.pools)
+      if (pool) pool->closeIdle();
+    for (auto* waiter : state.waiters) waiter->cancel();
+  });
+  state_ = State::kStopped;
+}
+
+// --------------------------------------------------------------------------------------------
+// Loop threads
+
+Task<http::Response> NodeApplication::handle(http::Request request) {
+  if (background_) {
+    co_return http::Response::error(
+        500, "Background services cannot receive HTTP requests via the mesh network.",
+        "FST_REPLY_FROM_INTERNAL_SERVER_ERROR");
+  }
+  runtime::Loop* loop = runtime::Loop::current();
+  if (!loop) co_return unavailable(id(), "called outside the event loops");
+  LoopState& state = loops_[loop->index()];
+  const size_t workers = state.ready.size();
+
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    // Round robin over the ready workers; the counter is shared by all loops so that the
+    // spread is even whatever loop a request arrives on.
+    std::optional<size_t> chosen;
+    for (size_t tries = 0; tries < workers && !chosen; ++tries) {
+      size_t k = next_.fetch_add(1, std::memory_order_relaxed) % workers;
+      if (state.ready[k]) chosen = k;
+    }
+    if (chosen) {
+      auto result = co_await state.pools[*chosen]->send(request);
+      if (result.response) co_return std::move(*result.response);
+      using Kind = http::UpstreamError::Kind;
+      if (result.error->kind == Kind::kConnect && attempt < 2) continue;  // it just went away
+      if (result.error->kind == Kind::kTimeout)
+        co_return http::Response::error(504, "Gateway Timeout", "FST_REPLY_FROM_GATEWAY_TIMEOUT");
+      co_return http::Response::error(
+          502, "Application \"" + id() + "\" closed the connection: " + result.error->message,
+          "FST_REPLY_FROM_BAD_GATEWAY");
+    }
+    State s = state_.load();
+    if (s != State::kStarting && s != State::kRestarting) break;
+    // Starting or restarting: wait for a worker (bounded by startTimeout), then try again.
+    asio::steady_timer waiter(loop->context(), services_.config.startTimeout);
+    auto it = state.waiters.insert(state.waiters.end(), &waiter);
+    co_await waiter.async_wait(kNoThrow);
+    state.waiters.erase(it);
+  }
+  switch (state_.load()) {
+    case State::kStopping:
+    case State::kStopped: co_return unavailable(id(), "it is stopping");
+    case State::kFailed: co_return unavailable(id(), "it crashed and is not restarted");
+    default: co_return unavailable(id(), "no worker is ready");
+  }
+}
+
+runtime::Kind nodeKind() {
+  return runtime::Kind{
+      nodeParser(),
+      [](const config::ApplicationSpec& spec, runtime::RuntimeServices& services) {
+        return std::unique_ptr<runtime::Application>(new NodeApplication(spec, services));
+      }};
+}
+
+}  // namespace watt::kinds::node

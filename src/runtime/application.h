@@ -1,0 +1,46 @@
+// What every application kind implements. The runtime starts and stops applications from its
+// control thread; requests arrive on whichever loop thread accepted them and handle() runs on
+// that same loop (a native kind keeps per-loop state; a hosted kind keeps per-loop connection
+// pools), so a request never changes thread.
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "common/asio.h"
+#include "config/runtime_config.h"
+#include "http/message.h"
+
+namespace watt::runtime {
+
+using Millis = std::chrono::milliseconds;
+
+// A start that failed for a reason the user can act on; the message says what and why.
+class StartError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Application {
+ public:
+  explicit Application(const config::ApplicationSpec& spec) : spec_(spec) {}
+  virtual ~Application() = default;
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  const std::string& id() const { return spec_.id; }
+  const config::ApplicationSpec& spec() const { return spec_; }
+
+  // Control thread. Completes once the application serves requests; throws StartError.
+  virtual Task<void> start() = 0;
+  // Control thread. Stops gracefully within `timeout`, then forcefully.
+  virtual Task<void> stop(Millis timeout) = 0;
+  // The loop thread the request arrived on.
+  virtual Task<http::Response> handle(http::Request request) = 0;
+
+ private:
+  const config::ApplicationSpec& spec_;
+};
+
+}  // namespace watt::runtime

@@ -1,0 +1,44 @@
+#include "runtime/mesh.h"
+
+#include "common/ascii.h"
+
+namespace watt::runtime {
+
+void Mesh::add(Application& application) { applications_.push_back(&application); }
+
+Application* Mesh::find(std::string_view id) const {
+  for (auto* app : applications_)
+    if (ascii::iequals(app->id(), id)) return app;
+  return nullptr;
+}
+
+std::vector<std::string> Mesh::ids() const {
+  std::vector<std::string> out;
+  for (auto* app : applications_) out.push_back(app->id());
+  return out;
+}
+
+Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) const {
+  Application* target = find(id);
+  if (!target) {
+    co_return http::Response::error(
+        502, "No target found for " + hostFor(ascii::lower(id)) + ": no application with id \"" +
+                 std::string(id) + "\" in this runtime",
+        "PLT_MESH_NO_TARGET");
+  }
+  co_return co_await target->handle(std::move(request));
+}
+
+std::optional<std::string> Mesh::idFromHost(std::string_view host) {
+  host = ascii::trim(host);
+  // Drop a port, but not from an IPv6 literal.
+  if (!host.empty() && host.front() != '[') {
+    size_t colon = host.rfind(':');
+    if (colon != std::string_view::npos) host = host.substr(0, colon);
+  }
+  constexpr std::string_view kSuffix = ".plt.local";
+  if (host.size() <= kSuffix.size() || !ascii::iendsWith(host, kSuffix)) return std::nullopt;
+  return ascii::lower(host.substr(0, host.size() - kSuffix.size()));
+}
+
+}  // namespace watt::runtime

@@ -1,0 +1,358 @@
+#include "runtime/runtime.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <future>
+#include <random>
+
+#include "observe/logger.h"
+
+namespace fs = std::filesystem;
+
+namespace watt::runtime {
+namespace {
+
+std::string formatUrl(const asio::ip::address& address, uint16_t port) {
+  if (address.is_v6()) return "http://[" + address.to_string() + "]:" + std::to_string(port);
+  return "http://" + address.to_string() + ":" + std::to_string(port);
+}
+
+http::ServerLimits limitsFrom(const config::ServerConfig& server) {
+  http::ServerLimits limits;
+  limits.bodyLimit = server.bodyLimit;
+  limits.maxHeaderSize = server.maxHeaderSize;
+  limits.keepAliveTimeout = server.keepAliveTimeout;
+  limits.headersTimeout = server.headersTimeout;
+  limits.requestTimeout = server.requestTimeout;
+  return limits;
+}
+
+// Runs `f` on every loop and waits for all of them (the caller must not be a loop thread).
+template <typename F>
+void onEveryLoopAndWait(LoopGroup& loops, F f) {
+  std::vector<std::future<void>> done;
+  for (unsigned i = 0; i < loops.size(); ++i) {
+    auto promise = std::make_shared<std::promise<void>>();
+    done.push_back(promise->get_future());
+    loops.at(i).post([f, i, promise]() mutable {
+      f(i);
+      promise->set_value();
+    });
+  }
+  for (auto& d : done) d.wait();
+}
+
+// Lets a coroutine wait for N concurrent operations started with co_spawn.
+struct Countdown {
+  Countdown(asio::io_context& context, size_t n) : pending(n), done(context) {
+    done.expires_at(asio::steady_timer::time_point::max());
+  }
+  size_t pending;
+  std::vector<std::string> errors;
+  asio::steady_timer done;
+};
+
+}  // namespace
+
+Runtime::Runtime(const config::RuntimeConfig& config, const KindRegistry& kinds,
+                 RuntimeOptions options)
+    : config_(config), kinds_(kinds), options_(std::move(options)), control_(1) {}
+
+Runtime::~Runtime() {
+  // I/O objects must go before the contexts they belong to: stop the threads, drop the
+  // applications and listeners, then the loops.
+  if (loops_) loops_->stop();
+  publicAcceptors_.clear();
+  applications_.clear();
+  publicServer_.reset();
+  loops_.reset();
+  if (!socketDir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(socketDir_, ec);
+  }
+}
+
+std::string Runtime::makeSocketDir() {
+  // Unix socket paths are limited to 107 bytes: keep this short and private (0700).
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = tmp && *tmp && std::strlen(tmp) < 60 ? tmp : "/tmp";
+  std::random_device rd;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof(suffix), "%06x", rd() & 0xffffff);
+    std::string dir = base + "/watt-" + std::to_string(getpid()) + "-" + suffix;
+    if (::mkdir(dir.c_str(), 0700) == 0) return dir;
+  }
+  return {};
+}
+
+bool Runtime::bindPublicListener() {
+  const auto& server = config_.server;
+  std::vector<asio::ip::address> candidates;
+  error_code ec;
+  if (server.hostname.empty()) {
+    candidates.push_back(asio::ip::address_v6::any());
+    candidates.push_back(asio::ip::address_v4::any());
+  } else {
+    auto address = asio::ip::make_address(server.hostname, ec);
+    if (!ec) {
+      candidates.push_back(address);
+    } else {
+      asio::ip::tcp::resolver resolver(control_);
+      auto results = resolver.resolve(server.hostname, std::to_string(server.port), ec);
+      if (ec || results.empty()) {
+        observe::log().error("Cannot listen on " + server.hostname + ":" +
+                             std::to_string(server.port) + ": the hostname does not resolve (" +
+                             ec.message() + ")");
+        return false;
+      }
+      for (const auto& r : results) candidates.push_back(r.endpoint().address());
+    }
+  }
+
+  std::string lastError;
+  for (const auto& address : candidates) {
+    publicAcceptors_.clear();
+    asio::ip::tcp::endpoint endpoint(address, server.port);
+    std::string where = (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) +
+                        ":" + std::to_string(server.port);
+    // SO_REUSEPORT lets every loop own a listening socket, but it would also let a second
+    // server of the same user share the port silently: probe the port without it first.
+    if (server.port != 0) {
+      asio::ip::tcp::acceptor probe(control_);
+      probe.open(endpoint.protocol(), ec);
+      if (!ec && address.is_v6()) probe.set_option(asio::ip::v6_only(false), ec);
+      if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) probe.bind(endpoint, ec);
+      if (ec) {
+        lastError = "Cannot listen on " + where + ": " + ec.message() +
+                    (ec == asio::error::address_in_use
+                         ? " (another process is using this port; change server.port)"
+                         : ec == asio::error::access_denied ? " (ports below 1024 need privileges)" : "");
+        if (ec == asio::error::address_family_not_supported) continue;
+        observe::log().error(lastError);
+        return false;
+      }
+    }
+    uint16_t port = server.port;
+    bool ok = true;
+    for (unsigned i = 0; i < loops_->size() && ok; ++i) {
+      auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(loops_->at(i).context());
+      asio::ip::tcp::endpoint ep(address, port);
+      acceptor->open(ep.protocol(), ec);
+      if (!ec && address.is_v6()) acceptor->set_option(asio::ip::v6_only(false), ec);
+      if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) {
+        int one = 1;
+        if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)
+          ec = error_code(errno, boost::system::system_category());
+      }
+      if (!ec) acceptor->bind(ep, ec);
+      if (ec) {
+        lastError = "Cannot listen on " + where + ": " + ec.message();
+        ok = false;
+        break;
+      }
+      if (i == 0) port = acceptor->local_endpoint().port();
+      publicAcceptors_.push_back(std::move(acceptor));
+    }
+    if (!ok) {
+      if (ec == asio::error::address_family_not_supported) continue;
+      observe::log().error(lastError);
+      return false;
+    }
+    services_->publicAddress.address = address.to_string();
+    services_->publicAddress.family = address.is_v6() ? "IPv6" : "IPv4";
+    services_->publicAddress.port = port;
+    listeningUrl_ = formatUrl(address, port);
+    return true;
+  }
+  observe::log().error(lastError.empty() ? "Cannot listen: no usable address" : lastError);
+  return false;
+}
+
+Task<bool> Runtime::startApplications() {
+  auto state = std::make_shared<Countdown>(control_, applications_.size());
+  for (auto& app : applications_) {
+    Application* a = app.get();
+    observe::log().info("Starting the application \"" + a->id() + "\"...");
+    asio::co_spawn(control_, a->start(), [state, a](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          state->errors.push_back(ex.what());
+        }
+      } else {
+        observe::log().info("Started the application \"" + a->id() + "\"");
+      }
+      if (--state->pending == 0) state->done.cancel();
+    });
+  }
+  if (state->pending > 0) co_await state->done.async_wait(kNoThrow);
+  for (const auto& e : state->errors) observe::log().error(e);
+  co_return state->errors.empty();
+}
+
+void Runtime::startAccepting() {
+  Application* entry = entrypoint_;
+  publicServer_ = std::make_unique<http::Server>(
+      limitsFrom(config_.server),
+      [entry](http::Request request) -> Task<http::Response> {
+        co_return co_await entry->handle(std::move(request));
+      },
+      loops_->size());
+  http::Server* server = publicServer_.get();
+  int backlog = config_.server.backlog;
+  for (unsigned i = 0; i < publicAcceptors_.size(); ++i) {
+    auto* acceptor = publicAcceptors_[i].get();
+    loops_->at(i).post([server, acceptor, i, backlog] {
+      error_code ec;
+      acceptor->listen(backlog, ec);
+      if (ec) {
+        observe::log().error("Cannot listen: " + ec.message());
+        return;
+      }
+      server->acceptOn(*acceptor, i);
+    });
+  }
+}
+
+void Runtime::closePublicAcceptors() {
+  auto* acceptors = &publicAcceptors_;
+  onEveryLoopAndWait(*loops_, [acceptors](unsigned i) {
+    if (i < acceptors->size()) {
+      error_code ec;
+      (*acceptors)[i]->close(ec);
+    }
+  });
+}
+
+Task<void> Runtime::waitForSignal() {
+  asio::signal_set signals(control_, SIGINT, SIGTERM);
+  auto [ec, sig] = co_await signals.async_wait(kNoThrow);
+  observe::log().info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                      ", stopping the runtime...");
+  // A second signal while draining means "now".
+  signals.async_wait([this](error_code e, int) {
+    if (e) return;
+    // Children die with us (PR_SET_PDEATHSIG).
+    observe::log().warn("Received a second signal, exiting immediately");
+    std::_Exit(1);
+  });
+  co_await shutdown();
+}
+
+Task<void> Runtime::stopApplications() {
+  auto state = std::make_shared<Countdown>(control_, applications_.size());
+  for (auto& app : applications_) {
+    Application* a = app.get();
+    asio::co_spawn(control_, a->stop(config_.gracefulShutdown.application),
+                   [state, a](std::exception_ptr e) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         observe::log().error("Error while stopping \"" + a->id() + "\": " + ex.what());
+                       }
+                     } else {
+                       observe::log().info("Stopped the application \"" + a->id() + "\"");
+                     }
+                     if (--state->pending == 0) state->done.cancel();
+                   });
+  }
+  if (state->pending > 0) co_await state->done.async_wait(kNoThrow);
+}
+
+Task<void> Runtime::shutdown() {
+  if (publicServer_) {
+    closePublicAcceptors();
+    publicServer_->drain();
+    // In-flight requests finish (their responses say `connection: close`), within the budget.
+    auto deadline = std::chrono::steady_clock::now() + config_.gracefulShutdown.runtime;
+    asio::steady_timer tick(control_);
+    while (publicServer_->inFlight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      tick.expires_after(std::chrono::milliseconds(5));
+      co_await tick.async_wait(kNoThrow);
+    }
+    if (publicServer_->inFlight() > 0) {
+      observe::log().warn(std::to_string(publicServer_->inFlight()) +
+                          " requests still in flight after gracefulShutdown.runtime (" +
+                          std::to_string(config_.gracefulShutdown.runtime.count()) +
+                          " ms); stopping anyway");
+    }
+  }
+  co_await stopApplications();
+}
+
+Task<void> Runtime::main() {
+  bool started = co_await startApplications();  // not inside the if: GCC 12 miscompiles that
+  if (!started) {
+    observe::log().error("The runtime could not start; stopping the applications that did");
+    co_await stopApplications();
+    exitCode_ = 1;
+    control_.stop();
+    co_return;
+  }
+  startAccepting();
+  observe::log().info("Watt is now listening at " + listeningUrl_);
+  co_await waitForSignal();
+  exitCode_ = 0;
+  control_.stop();
+}
+
+int Runtime::run() {
+  unsigned threads = config_.server.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  loops_ = std::make_unique<LoopGroup>(threads);
+  reaper_ = std::make_unique<ProcessReaper>(control_);
+  socketDir_ = makeSocketDir();
+  if (socketDir_.empty()) {
+    observe::log().error("Cannot create a private folder for the runtime's sockets in $TMPDIR");
+    return 1;
+  }
+  services_ = std::make_unique<RuntimeServices>(RuntimeServices{
+      *loops_, mesh_, control_, *reaper_, config_, socketDir_, options_.nodeExecutable,
+      options_.nodeHostScript, PublicAddress{}});
+
+  for (const auto& spec : config_.applications) {
+    const Kind* kind = kinds_.find(spec.kind);
+    if (!kind) {
+      observe::log().error("No kind \"" + spec.kind + "\" for application \"" + spec.id + "\"");
+      return 1;
+    }
+    applications_.push_back(kind->create(spec, *services_));
+    mesh_.add(*applications_.back());
+    if (spec.entrypoint) entrypoint_ = applications_.back().get();
+  }
+  if (!entrypoint_) {
+    observe::log().error("No entrypoint application");
+    return 1;
+  }
+
+  loops_->start();
+  if (!bindPublicListener()) {
+    loops_->stop();
+    return 1;
+  }
+  reaper_->start();
+  asio::co_spawn(control_, main(), [this](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      observe::log().error(std::string("The runtime failed: ") + ex.what());
+    }
+    exitCode_ = 1;
+    control_.stop();
+  });
+  control_.run();
+  reaper_->stop();
+  loops_->stop();
+  return exitCode_;
+}
+
+}  // namespace watt::runtime

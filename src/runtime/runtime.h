@@ -1,0 +1,61 @@
+// The runtime: owns the loops, the mesh, the applications and the public listener of the
+// entrypoint. run() starts everything (applications concurrently; the public port is bound
+// first so that a busy port fails fast, but only listens once every application is ready),
+// serves until SIGINT/SIGTERM, then drains: stops accepting, lets in-flight requests finish
+// within gracefulShutdown.runtime, stops the applications, and returns the exit code.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/runtime_config.h"
+#include "http/server.h"
+#include "runtime/child_process.h"
+#include "runtime/kind.h"
+#include "runtime/loop.h"
+#include "runtime/mesh.h"
+
+namespace watt::runtime {
+
+struct RuntimeOptions {
+  std::string nodeExecutable = "node";
+  std::string nodeHostScript;  // absolute path of js/host.cjs
+};
+
+class Runtime {
+ public:
+  Runtime(const config::RuntimeConfig& config, const KindRegistry& kinds, RuntimeOptions options);
+  ~Runtime();
+
+  int run();
+
+ private:
+  bool bindPublicListener();
+  Task<void> main();
+  Task<bool> startApplications();
+  void startAccepting();
+  Task<void> waitForSignal();
+  Task<void> shutdown();
+  Task<void> stopApplications();
+  void closePublicAcceptors();
+  std::string makeSocketDir();
+
+  const config::RuntimeConfig& config_;
+  const KindRegistry& kinds_;
+  RuntimeOptions options_;
+  asio::io_context control_;
+  std::unique_ptr<LoopGroup> loops_;
+  std::unique_ptr<ProcessReaper> reaper_;
+  Mesh mesh_;
+  std::unique_ptr<RuntimeServices> services_;
+  std::vector<std::unique_ptr<Application>> applications_;
+  Application* entrypoint_ = nullptr;
+  std::unique_ptr<http::Server> publicServer_;
+  std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> publicAcceptors_;
+  std::string listeningUrl_;
+  std::string socketDir_;
+  int exitCode_ = 0;
+};
+
+}  // namespace watt::runtime
