@@ -35,6 +35,25 @@ std::optional<std::string> findConfigFile(const std::string& dir) {
   return std::nullopt;
 }
 
+std::optional<ModuleRef> moduleFromSchema(const std::string& url) {
+  static const std::regex kLegacy(R"(^https://platformatic.dev/schemas/v?([^/]+)/(.*))");
+  static const std::regex kScoped(R"(^https://schemas.platformatic.dev/@platformatic/(.*)/v?([^/]+)\.json)");
+  // The seeds' spelling: https://schemas.platformatic.dev/composer/2.0.0.json, .../watt/2.0.0.json
+  static const std::regex kShort(R"(^https://schemas.platformatic.dev/([a-z][a-z0-9-]*)/v?([^/]+)\.json)");
+  auto canonical = [](std::string mod) {
+    if (mod == "wattpm" || mod == "watt") mod = "runtime";
+    return "@platformatic/" + mod;
+  };
+  std::smatch m;
+  if (std::regex_search(url, m, kLegacy)) return ModuleRef{canonical(m[2]), m[1]};
+  if (std::regex_search(url, m, kScoped)) return ModuleRef{canonical(m[1]), m[2]};
+  if (std::regex_search(url, m, kShort)) return ModuleRef{canonical(m[1]), m[2]};
+  // A bare module name, as the seeds write inside application entries: "@platformatic/db".
+  static const std::regex kBare(R"(^(@platformatic/[a-z][a-z0-9-]*)(?:@(\d+\.\d+\.\d+))?$)");
+  if (std::regex_match(url, m, kBare)) return ModuleRef{m[1], m[2]};
+  return std::nullopt;
+}
+
 std::optional<ModuleRef> moduleFromConfig(const json::value& config) {
   if (!config.is_object()) return std::nullopt;
   const auto& obj = config.get_object();
@@ -51,24 +70,7 @@ std::optional<ModuleRef> moduleFromConfig(const json::value& config) {
   }
   auto it = obj.find("$schema");
   if (it == obj.end() || !it->value().is_string()) return std::nullopt;
-  std::string url(it->value().get_string());
-  static const std::regex kPatterns[] = {
-      std::regex(R"(^https://platformatic.dev/schemas/v?([^/]+)/(.*))"),
-      std::regex(R"(^https://schemas.platformatic.dev/@platformatic/(.*)/v?([^/]+)\.json)"),
-      std::regex(R"(^https://schemas.platformatic.dev/(wattpm)/v?([^/]+)\.json)"),
-  };
-  std::smatch m;
-  if (std::regex_search(url, m, kPatterns[0])) {
-    std::string mod = m[2];
-    return ModuleRef{"@platformatic/" + (mod == "wattpm" ? std::string("runtime") : mod), m[1]};
-  }
-  for (int i = 1; i < 3; ++i) {
-    if (std::regex_search(url, m, kPatterns[i])) {
-      std::string mod = m[1];
-      return ModuleRef{"@platformatic/" + (mod == "wattpm" ? std::string("runtime") : mod), m[2]};
-    }
-  }
-  return std::nullopt;
+  return moduleFromSchema(std::string(it->value().get_string()));
 }
 
 std::optional<std::string> readTextFile(const std::string& path) {

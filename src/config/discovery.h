@@ -24,6 +24,10 @@ struct ModuleRef {
   std::string version;  // may be empty
 };
 
+// From a `$schema` URL (https://schemas.platformatic.dev/@platformatic/gateway/3.0.0.json, the
+// seeds' https://schemas.platformatic.dev/composer/2.0.0.json) or a bare "@platformatic/db".
+std::optional<ModuleRef> moduleFromSchema(const std::string& schema);
+
 // From `module`, else from a `$schema` URL such as
 // https://schemas.platformatic.dev/@platformatic/gateway/3.0.0.json.
 std::optional<ModuleRef> moduleFromConfig(const json::value& config);

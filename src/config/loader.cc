@@ -349,6 +349,13 @@ void readApplicationEntry(ObjectReader& r, Draft& d, const fs::path& root, bool 
   if (auto v = r.get("config"); v.present()) {
     if (auto c = v.asNonEmptyString()) d.spec.configFile = *c;  // resolved against the path later
   }
+  // The seeds name the kind inside the entry: { "id": "users-api", "$schema": "@platformatic/db" }.
+  if (auto v = r.get("$schema"); v.present()) {
+    if (auto s = v.asString()) {
+      if (auto m = moduleFromSchema(*s)) d.spec.kind = m->module;
+      else v.error("expected an application kind such as \"@platformatic/node\", got " + v.describe());
+    }
+  }
   if (auto v = r.get("workers"); v.present()) d.workers = readWorkerCount(v);
   if (auto v = r.get("env"); v.present()) {
     if (auto m = v.asStringMap()) d.envBlock = *m;
