@@ -444,6 +444,9 @@ function installListenCapture (socket, publicAddress) {
   function prepare (server) {
     removeStaleSocket(socket)
     if (publicAddress) reportPublicAddress(server, publicAddress)
+    // The runtime's connection pool is the only client of this socket: idle keep-alive
+    // connections must not be closed under it (Node's default closes them after 5 s).
+    server.keepAliveTimeout = 0
   }
 
   net.Server.prototype.listen = function listen (...args) {
