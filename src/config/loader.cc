@@ -786,7 +786,8 @@ void ProjectLoader::resolveApplications() {
       d.spec.workers = it->second.first;
     else if (settings_.defaultWorkers) d.spec.workers = *settings_.defaultWorkers;
   }
-  for (const auto& [id, entry] : settings_.perAppWorkers) {
+  for (const auto& [appId, entry] : settings_.perAppWorkers) {
+    const std::string& id = appId;  // (clang 14 cannot capture structured bindings)
     bool found = std::any_of(drafts_.begin(), drafts_.end(), [&](const Draft& d) { return d.spec.id == id; });
     if (!found) {
       diags_.error(rootFile_.displayName, entry.second,
