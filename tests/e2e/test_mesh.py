@@ -1,6 +1,7 @@
 """The in-process mesh: http://{id}.plt.local from one Node application to another."""
 
 import base64
+import json
 import unittest
 
 from harness import WattTestCase
@@ -57,7 +58,7 @@ class MeshTest(WattTestCase):
         self.assertNotIn("error", body, body)
         self.assertEqual(body["status"], 502)
         self.assertTrue(body["contentType"].startswith("application/json"), body)
-        err = __import__("json").loads(body["body"])
+        err = json.loads(body["body"])
         self.assertEqual(err["statusCode"], 502)
         self.assertIn("nope", err["message"])
 
