@@ -84,21 +84,29 @@ Task<UpstreamResult> exchangeOn(Stream& stream, beast::flat_buffer& buffer, cons
   auto [wec, wn] = co_await asio::async_write(stream, buffers, kNoThrow);
   if (wec) co_return UpstreamResult{std::nullopt, UpstreamError{classify(wec), wec.message()}};
 
-  ResponseParser parser;
-  parser.header_limit(64 * 1024);
-  parser.body_limit(options.maxResponseBody);
-  parser.eager(true);
-  if (request.method == "HEAD") parser.skip(true);
-  size_t before = buffer.size();
-  auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
-  receivedAnything = rn > 0 || buffer.size() != before || parser.got_some();
-  stream.expires_never();
-  if (rec) co_return UpstreamResult{std::nullopt, UpstreamError{classify(rec), rec.message()}};
-  if (!parser.keep_alive()) {
-    error_code ec;
-    stream.socket().close(ec);
+  // Interim answers (100 Continue, 103 Early Hints) precede the final response: skip them.
+  for (;;) {
+    ResponseParser parser;
+    parser.header_limit(64 * 1024);
+    parser.body_limit(options.maxResponseBody);
+    parser.eager(true);
+    if (request.method == "HEAD") parser.skip(true);
+    size_t before = buffer.size();
+    auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+    receivedAnything = receivedAnything || rn > 0 || buffer.size() != before || parser.got_some();
+    if (rec) {
+      stream.expires_never();
+      co_return UpstreamResult{std::nullopt, UpstreamError{classify(rec), rec.message()}};
+    }
+    Response response = parser.release();
+    if (response.status >= 100 && response.status < 200 && response.status != 101) continue;
+    stream.expires_never();
+    if (!parser.keep_alive()) {
+      error_code ec;
+      stream.socket().close(ec);
+    }
+    co_return UpstreamResult{std::move(response), std::nullopt};
   }
-  co_return UpstreamResult{parser.release(), std::nullopt};
 }
 
 }  // namespace

@@ -121,7 +121,9 @@ std::string serializeRequestHead(const Request& request) {
   out += request.method;
   out += ' ';
   out += request.target;
-  out += " HTTP/1.1\r\n";
+  // The client's version travels on (an HTTP/1.0 client's app sees 1.0), with keep-alive asked
+  // for explicitly below so the pooled connection stays open either way.
+  out += request.version == 10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
   bool hadLength = false;
   for (const auto& h : request.headers) {
     if (isHopByHopHeader(h.name)) continue;
@@ -129,6 +131,9 @@ std::string serializeRequestHead(const Request& request) {
       hadLength = true;
       continue;
     }
+    // The runtime answered any `Expect: 100-continue` itself and sends the whole body now; an
+    // upstream that saw the header would send its own 100 first.
+    if (ascii::iequals(h.name, "expect")) continue;
     appendHeader(out, h.name, h.value);
   }
   if (!request.body.empty() || hadLength) {

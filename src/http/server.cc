@@ -35,10 +35,14 @@ bool expectsContinue(const Request& req) {
 template <typename Protocol>
 class Session : public std::enable_shared_from_this<Session<Protocol>> {
  public:
-  using Stream = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
+  using Socket = typename Protocol::socket;
 
-  Session(Server& server, unsigned slot, typename Protocol::socket socket)
-      : server_(server), slot_(slot), remote_(remoteAddressOf(socket)), stream_(std::move(socket)) {}
+  Session(Server& server, unsigned slot, Socket socket)
+      : server_(server),
+        slot_(slot),
+        remote_(remoteAddressOf(socket)),
+        socket_(std::move(socket)),
+        deadline_(socket_.get_executor()) {}
 
   Task<void> run() {
     auto self = this->shared_from_this();
@@ -46,20 +50,41 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     handle_.closeIfIdle = [this] {
       if (idle_) {
         error_code ec;
-        stream_.socket().close(ec);
+        socket_.close(ec);
       }
     };
     auto it = slot.sessions.insert(slot.sessions.end(), &handle_);
     server_.connectionCounter().fetch_add(1, std::memory_order_relaxed);
     co_await serve();
+    disarm();
     slot.sessions.erase(it);
     server_.connectionCounter().fetch_sub(1, std::memory_order_relaxed);
     error_code ec;
-    stream_.socket().shutdown(Protocol::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(Socket::shutdown_send, ec);
+    socket_.close(ec);
   }
 
  private:
+  // A deadline cancels the pending operation (it does not close the socket), so that the
+  // session can still answer 408. The generation guards against a timer that fired just before
+  // it was re-armed.
+  void arm(Millis timeout) {
+    timedOut_ = false;
+    uint64_t generation = ++generation_;
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([weak = this->weak_from_this(), generation](error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || generation != self->generation_) return;
+      self->timedOut_ = true;
+      error_code ignored;
+      self->socket_.cancel(ignored);
+    });
+  }
+  void disarm() {
+    ++generation_;
+    deadline_.cancel();
+  }
+
   Task<void> serve() {
     const ServerLimits& limits = server_.limits();
     for (;;) {
@@ -67,8 +92,9 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       if (buffer_.size() == 0) {
         if (server_.draining()) co_return;
         idle_ = true;
-        stream_.expires_after(limits.keepAliveTimeout);
-        auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kNoThrow);
+        arm(limits.keepAliveTimeout);
+        auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(4096), kNoThrow);
+        disarm();
         idle_ = false;
         if (ec) co_return;  // idle timeout, peer closed, or closed for shutdown
         buffer_.commit(n);
@@ -79,8 +105,9 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       parser.body_limit(limits.bodyLimit);
       parser.eager(true);
 
-      stream_.expires_after(limits.headersTimeout);
-      auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kNoThrow);
+      arm(limits.headersTimeout);
+      auto [hec, hn] = co_await bhttp::async_read_header(socket_, buffer_, parser, kNoThrow);
+      disarm();
       if (hec) {
         co_await fail(hec, /*inHeaders=*/true);
         co_return;
@@ -88,18 +115,19 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       if (!parser.is_done()) {
         if (expectsContinue(parser.message())) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          stream_.expires_after(limits.requestTimeout);
-          auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(kContinue), kNoThrow);
+          arm(limits.requestTimeout);
+          auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(kContinue), kNoThrow);
+          disarm();
           if (wec) co_return;
         }
-        stream_.expires_after(limits.requestTimeout);
-        auto [bec, bn] = co_await bhttp::async_read(stream_, buffer_, parser, kNoThrow);
+        arm(limits.requestTimeout);
+        auto [bec, bn] = co_await bhttp::async_read(socket_, buffer_, parser, kNoThrow);
+        disarm();
         if (bec) {
           co_await fail(bec, /*inHeaders=*/false);
           co_return;
         }
       }
-      stream_.expires_never();
 
       bool keepAlive = parser.keep_alive();
       Request request = parser.release();
@@ -125,23 +153,22 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     std::string head = serializeResponseHead(response, keepAlive, headRequest, server_.keepAliveHeader());
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
     if (!headRequest && !statusHasNoBody(response.status)) buffers[1] = asio::buffer(response.body);
-    stream_.expires_after(server_.limits().requestTimeout);
-    auto [ec, n] = co_await asio::async_write(stream_, buffers, kNoThrow);
-    stream_.expires_never();
+    arm(server_.limits().requestTimeout);
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
+    disarm();
     co_return !ec;
   }
 
   // Answers a request that could not be read, then the connection closes.
   Task<void> fail(error_code ec, bool inHeaders) {
     Response response;
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-        ec == asio::error::bad_descriptor) {
-      co_return;  // the client went away (or we closed it); there is no one to answer
-    }
-    if (ec == beast::error::timeout) {
+    if (timedOut_) {
       response = Response::error(408, inHeaders ? "Request headers were not received in time"
                                                 : "Request body was not received in time");
+    } else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+               ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+               ec == asio::error::bad_descriptor) {
+      co_return;  // the client went away (or we closed it); there is no one to answer
     } else if (ec == bhttp::error::header_limit) {
       response = Response::error(431, "Request header fields are larger than " +
                                           std::to_string(server_.limits().maxHeaderSize) + " bytes");
@@ -156,7 +183,10 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   Server& server_;
   unsigned slot_;
   std::string remote_;
-  Stream stream_;
+  Socket socket_;
+  asio::steady_timer deadline_;
+  uint64_t generation_ = 0;
+  bool timedOut_ = false;
   beast::flat_buffer buffer_;
   bool idle_ = false;
   Server::SessionHandle handle_;

@@ -125,6 +125,10 @@ void ProcessReaper::watch(pid_t pid, std::function<void(ExitStatus)> onExit) {
 
 void ProcessReaper::start() { arm(); }
 
+void ProcessReaper::signalAll(int sig) {
+  for (const auto& [pid, watcher] : watchers_) ::kill(pid, sig);
+}
+
 void ProcessReaper::stop() {
   stopped_ = true;
   error_code ec;

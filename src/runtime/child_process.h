@@ -58,6 +58,8 @@ class ProcessReaper {
  public:
   explicit ProcessReaper(asio::io_context& context);
   void watch(pid_t pid, std::function<void(ExitStatus)> onExit);
+  // Sends `sig` to every watched (still running) child.
+  void signalAll(int sig);
   void start();
   void stop();
 

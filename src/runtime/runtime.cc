@@ -193,7 +193,9 @@ Task<bool> Runtime::startApplications() {
     });
   }
   if (state->pending > 0) co_await state->done.async_wait(kNoThrow);
-  for (const auto& e : state->errors) observe::log().error(e);
+  if (!stopRequested_) {
+    for (const auto& e : state->errors) observe::log().error(e);
+  }
   co_return state->errors.empty();
 }
 
@@ -205,19 +207,17 @@ void Runtime::startAccepting() {
         co_return co_await entry->handle(std::move(request));
       },
       loops_->size());
+  // listen() here, before the "listening" line: no operation is pending on these acceptors yet,
+  // so the control thread may touch them. Accepting then starts on each acceptor's own loop.
+  for (auto& acceptor : publicAcceptors_) {
+    error_code ec;
+    acceptor->listen(config_.server.backlog, ec);
+    if (ec) throw std::runtime_error("cannot listen: " + ec.message());
+  }
   http::Server* server = publicServer_.get();
-  int backlog = config_.server.backlog;
   for (unsigned i = 0; i < publicAcceptors_.size(); ++i) {
     auto* acceptor = publicAcceptors_[i].get();
-    loops_->at(i).post([server, acceptor, i, backlog] {
-      error_code ec;
-      acceptor->listen(backlog, ec);
-      if (ec) {
-        observe::log().error("Cannot listen: " + ec.message());
-        return;
-      }
-      server->acceptOn(*acceptor, i);
-    });
+    loops_->at(i).post([server, acceptor, i] { server->acceptOn(*acceptor, i); });
   }
 }
 
@@ -231,19 +231,41 @@ void Runtime::closePublicAcceptors() {
   });
 }
 
-Task<void> Runtime::waitForSignal() {
-  asio::signal_set signals(control_, SIGINT, SIGTERM);
-  auto [ec, sig] = co_await signals.async_wait(kNoThrow);
-  observe::log().info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                      ", stopping the runtime...");
-  // A second signal while draining means "now".
-  signals.async_wait([this](error_code e, int) {
-    if (e) return;
-    // Children die with us (PR_SET_PDEATHSIG).
-    observe::log().warn("Received a second signal, exiting immediately");
-    std::_Exit(1);
+void Runtime::armSignals() {
+  signals_->async_wait([this](error_code ec, int sig) {
+    if (ec) return;
+    onSignal(sig);
+    armSignals();
   });
-  co_await shutdown();
+}
+
+void Runtime::onSignal(int sig) {
+  const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  switch (phase_) {
+    case Phase::kStopping: {
+      // A second signal while stopping means "now". Children die with us (PR_SET_PDEATHSIG).
+      observe::log().warn(std::string("Received ") + name + " again, exiting immediately");
+      std::error_code ignored;
+      if (!socketDir_.empty()) std::filesystem::remove_all(socketDir_, ignored);
+      std::_Exit(1);
+    }
+    case Phase::kStarting:
+      // Starting applications wait for their processes: ending those ends the start-up, and
+      // main() then stops everything and exits normally.
+      observe::log().info(std::string("Received ") + name + " while starting, stopping the runtime...");
+      phase_ = Phase::kStopping;
+      stopRequested_ = true;
+      reaper_->signalAll(SIGTERM);
+      return;
+    case Phase::kRunning:
+      observe::log().info(std::string("Received ") + name + ", stopping the runtime...");
+      phase_ = Phase::kStopping;
+      asio::co_spawn(control_, shutdown(), [this](std::exception_ptr) {
+        exitCode_ = 0;
+        control_.stop();
+      });
+      return;
+  }
 }
 
 Task<void> Runtime::stopApplications() {
@@ -289,19 +311,29 @@ Task<void> Runtime::shutdown() {
 }
 
 Task<void> Runtime::main() {
-  bool started = co_await startApplications();  // not inside the if: GCC 12 miscompiles that
+  // (No co_await inside ?: or an if condition: GCC 12 miscompiles both.)
+  bool started = false;
+  if (!stopRequested_) {
+    started = co_await startApplications();
+  }
+  if (stopRequested_) {
+    co_await stopApplications();
+    exitCode_ = 0;
+    control_.stop();
+    co_return;
+  }
   if (!started) {
     observe::log().error("The runtime could not start; stopping the applications that did");
+    phase_ = Phase::kStopping;
     co_await stopApplications();
     exitCode_ = 1;
     control_.stop();
     co_return;
   }
   startAccepting();
+  phase_ = Phase::kRunning;
   observe::log().info("Watt is now listening at " + listeningUrl_);
-  co_await waitForSignal();
-  exitCode_ = 0;
-  control_.stop();
+  // From here, a signal runs shutdown() (onSignal) and stops the control loop.
 }
 
 int Runtime::run() {
@@ -333,6 +365,8 @@ int Runtime::run() {
     return 1;
   }
 
+  signals_.emplace(control_, SIGINT, SIGTERM);
+  armSignals();
   loops_->start();
   if (!bindPublicListener()) {
     loops_->stop();

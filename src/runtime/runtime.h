@@ -35,7 +35,8 @@ class Runtime {
   Task<void> main();
   Task<bool> startApplications();
   void startAccepting();
-  Task<void> waitForSignal();
+  void armSignals();
+  void onSignal(int signal);
   Task<void> shutdown();
   Task<void> stopApplications();
   void closePublicAcceptors();
@@ -56,6 +57,10 @@ class Runtime {
   std::string listeningUrl_;
   std::string socketDir_;
   int exitCode_ = 0;
+  enum class Phase { kStarting, kRunning, kStopping };
+  Phase phase_ = Phase::kStarting;
+  bool stopRequested_ = false;  // a signal arrived while starting
+  std::optional<asio::signal_set> signals_;
 };
 
 }  // namespace watt::runtime

@@ -174,7 +174,6 @@ class HttpLimitsTest(WattTestCase):
                 self.assertGreater(elapsed, 0.9, "disconnected before headersTimeout")
                 self.assertLess(elapsed, 3.0, "not disconnected after headersTimeout")
 
-    @unittest.expectedFailure  # product bug: the connection is closed without any response
     def test_stalled_headers_get_408(self):
         for partial in (b"GET /partial HTTP/1.1\r\nHost: x\r\n", b"GET /parti"):
             with self.subTest(partial=partial):
@@ -191,7 +190,6 @@ class HttpLimitsTest(WattTestCase):
         self.assertGreater(took, 1.3, "disconnected before requestTimeout")
         self.assertLess(took, 4.0)
 
-    @unittest.expectedFailure  # product bug: the connection is closed without any response
     def test_stalled_body_gets_408(self):
         c, _ = self.stall(b"POST /slowbody HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
         self.assertJsonError(c.read_response(timeout=6), 408)
@@ -250,7 +248,6 @@ class ExpectContinueTest(WattTestCase):
         w = self.started("single")
         self.send_expect(w)
 
-    @unittest.expectedFailure  # product bug: the app's own "100 Continue" is taken as the answer
     def test_final_response_after_100_continue(self):
         w = self.started("single")
         r = self.send_expect(w).read_response()
@@ -258,7 +255,6 @@ class ExpectContinueTest(WattTestCase):
         self.assertEqual(r.json()["url"], "/expect")
         self.assertEqual(r.json()["sha256"], hashlib.sha256(self.BODY).hexdigest())
 
-    @unittest.expectedFailure  # product bug: responses shift by one, across clients
     def test_later_requests_of_other_clients_get_their_own_response(self):
         w = self.started("single")
         c = self.send_expect(w)
@@ -271,7 +267,6 @@ class ExpectContinueTest(WattTestCase):
             self.assertEqual(r.status, 200, r)
             self.assertEqual(r.json()["url"], f"/after-expect/{i}")
 
-    @unittest.expectedFailure  # product bug: the next client gets this client's response
     def test_expect_continue_behind_gateway(self):
         w = self.started("gateway")
         c = w.raw()
@@ -328,7 +323,6 @@ class Http10Test(WattTestCase):
         self.assertEqual(r.json()["host"], "h10")
         self.assertIsNotNone(c.wait_closed(3), "an HTTP/1.0 connection without keep-alive must close")
 
-    @unittest.expectedFailure  # product bug: forwarded as HTTP/1.1 without Host, Node says 400
     def test_http10_request_without_host(self):
         w = self.started("single")
         c = w.raw()

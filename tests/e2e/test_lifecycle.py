@@ -66,7 +66,6 @@ class ShutdownTest(WattTestCase):
         self.assertEqual(w.stop(), 0)
         self.assertEqual(w.leftovers(), [])
 
-    @unittest.expectedFailure  # product bug: no signal handler before the listening line
     def test_sigterm_during_startup_stops_gracefully(self):
         w = self.watt("single", files={"web/app/index.js": SLOW_BUILD})
         w.start(wait=False)
@@ -209,7 +208,6 @@ class ListeningLineTest(WattTestCase):
     """The listening line is the readiness signal: a connection made right after it must be
     accepted. One event loop (server.threads: 1) makes the race easy to lose."""
 
-    @unittest.expectedFailure  # product bug: the line is logged before listen() has run
     def test_connection_right_after_listening_line_is_accepted(self):
         w = self.watt("single", json_patches={"watt.json": lambda d: d["server"].update(threads=1)})
         env = harness.base_env({"PORT": 0, "TMPDIR": w.tmpdir})

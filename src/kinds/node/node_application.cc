@@ -382,6 +382,8 @@ Task<http::Response> NodeApplication::handle(http::Request request) {
   }
   runtime::Loop* loop = runtime::Loop::current();
   if (!loop) co_return unavailable(id(), "called outside the event loops");
+  // Upstream requests are HTTP/1.1, where Host is mandatory (an HTTP/1.0 client may omit it).
+  if (!request.headers.has("host")) request.headers.add("host", runtime::Mesh::hostFor(id()));
   LoopState& state = loops_[loop->index()];
   const size_t workers = state.ready.size();
 
