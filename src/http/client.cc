@@ -26,9 +26,12 @@ std::string describe(const Endpoint& endpoint) {
 }
 
 UpstreamPool::UpstreamPool(asio::any_io_executor executor, Endpoint endpoint, PoolOptions options)
-    : executor_(std::move(executor)), endpoint_(std::move(endpoint)), options_(options) {}
+    : executor_(std::move(executor)),
+      endpoint_(std::move(endpoint)),
+      options_(options),
+      self_(std::make_shared<UpstreamPool*>(this)) {}
 
-UpstreamPool::~UpstreamPool() = default;
+UpstreamPool::~UpstreamPool() { *self_ = nullptr; }
 
 size_t UpstreamPool::idleCount() const { return idle_.size(); }
 
@@ -75,6 +78,100 @@ UpstreamError::Kind classify(error_code ec) {
   return UpstreamError::Kind::kProtocol;
 }
 
+bool shouldBuffer(const Request& request, const ResponseParser& parser, uint64_t limit) {
+  if (request.method == "HEAD" || parser.is_done()) return true;
+  auto length = parser.content_length();
+  return length && *length <= limit;
+}
+
+}  // namespace
+
+// The rest of a response body read from the upstream connection on demand. Owns the
+// connection until the body is complete, then returns it to its pool (when reusable).
+class UpstreamBody : public BodyStream {
+ public:
+  UpstreamBody(std::unique_ptr<ResponseParser> parser, std::optional<uint64_t> length,
+               std::chrono::milliseconds timeout)
+      : parser_(std::move(parser)), length_(length), timeout_(timeout) {}
+  ~UpstreamBody() override {
+    if (connection_ && !done_) closeConnection();
+  }
+
+  void attach(std::unique_ptr<UpstreamPool::Connection> connection, std::weak_ptr<UpstreamPool*> pool) {
+    connection_ = std::move(connection);
+    pool_ = std::move(pool);
+  }
+
+  std::optional<uint64_t> length() const override { return length_; }
+
+  Task<std::optional<std::string>> next(error_code& ec) override {
+    for (;;) {
+      std::string& pending = parser_->message().body;
+      if (!pending.empty()) {
+        std::string chunk = std::move(pending);
+        pending.clear();
+        if (parser_->is_done()) finish();
+        co_return chunk;
+      }
+      if (done_ || parser_->is_done()) {
+        finish();
+        co_return std::nullopt;
+      }
+      error_code rec;
+      if (auto* local = std::get_if<UnixStream>(&connection_->stream)) {
+        rec = co_await readSome(*local);
+      } else {
+        rec = co_await readSome(std::get<TcpStream>(connection_->stream));
+      }
+      if (rec) {
+        ec = rec;
+        closeConnection();
+        done_ = true;
+        co_return std::nullopt;
+      }
+    }
+  }
+
+ private:
+  template <typename Stream>
+  Task<error_code> readSome(Stream& stream) {
+    stream.expires_after(timeout_);
+    auto [rec, n] = co_await bhttp::async_read_some(stream, connection_->buffer, *parser_, kNoThrow);
+    stream.expires_never();
+    co_return rec;
+  }
+
+  void finish() {
+    if (done_ && !connection_) return;
+    done_ = true;
+    if (!connection_) return;
+    auto pool = pool_.lock();
+    if (pool && *pool && parser_->keep_alive() && connection_->isOpen()) {
+      (*pool)->giveBack(std::move(connection_));
+    } else {
+      closeConnection();
+    }
+  }
+
+  void closeConnection() {
+    if (!connection_) return;
+    std::visit([](auto& s) {
+      error_code ec;
+      s.socket().close(ec);
+    }, connection_->stream);
+    connection_.reset();
+  }
+
+  std::unique_ptr<ResponseParser> parser_;
+  std::optional<uint64_t> length_;
+  std::chrono::milliseconds timeout_;
+  std::unique_ptr<UpstreamPool::Connection> connection_;
+  std::weak_ptr<UpstreamPool*> pool_;
+  bool done_ = false;
+};
+
+namespace {
+
 template <typename Stream>
 Task<UpstreamResult> exchangeOn(Stream& stream, beast::flat_buffer& buffer, const Request& request,
                                 const PoolOptions& options, bool& receivedAnything) {
@@ -86,26 +183,48 @@ Task<UpstreamResult> exchangeOn(Stream& stream, beast::flat_buffer& buffer, cons
 
   // Interim answers (100 Continue, 103 Early Hints) precede the final response: skip them.
   for (;;) {
-    ResponseParser parser;
-    parser.header_limit(64 * 1024);
-    parser.body_limit(options.maxResponseBody);
-    parser.eager(true);
-    if (request.method == "HEAD") parser.skip(true);
+    auto parser = std::make_unique<ResponseParser>();
+    parser->header_limit(64 * 1024);
+    parser->body_limit(boost::none);
+    parser->eager(true);
+    if (request.method == "HEAD") parser->skip(true);
     size_t before = buffer.size();
-    auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
-    receivedAnything = receivedAnything || rn > 0 || buffer.size() != before || parser.got_some();
-    if (rec) {
+    stream.expires_after(options.timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, *parser, kNoThrow);
+    receivedAnything = receivedAnything || hn > 0 || buffer.size() != before || parser->got_some();
+    if (hec) {
       stream.expires_never();
-      co_return UpstreamResult{std::nullopt, UpstreamError{classify(rec), rec.message()}};
+      co_return UpstreamResult{std::nullopt, UpstreamError{classify(hec), hec.message()}};
     }
-    Response response = parser.release();
-    if (response.status >= 100 && response.status < 200 && response.status != 101) continue;
+    int status = parser->message().status;
+    if (status >= 100 && status < 200 && status != 101) continue;
+
+    if (!shouldBuffer(request, *parser, options.bufferedBodyLimit)) {
+      stream.expires_never();
+      std::optional<uint64_t> length;
+      if (auto cl = parser->content_length()) length = *cl;
+      Response response;
+      response.status = status;
+      response.headers = std::move(parser->message().headers);
+      response.body = std::move(parser->message().body);
+      parser->message().body.clear();
+      response.stream = std::make_shared<UpstreamBody>(std::move(parser), length, options.timeout);
+      co_return UpstreamResult{std::move(response), std::nullopt};
+    }
+    if (!parser->is_done()) {
+      stream.expires_after(options.timeout);
+      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, *parser, kNoThrow);
+      if (bec) {
+        stream.expires_never();
+        co_return UpstreamResult{std::nullopt, UpstreamError{classify(bec), bec.message()}};
+      }
+    }
     stream.expires_never();
-    if (!parser.keep_alive()) {
+    if (!parser->keep_alive()) {
       error_code ec;
       stream.socket().close(ec);
     }
-    co_return UpstreamResult{std::move(response), std::nullopt};
+    co_return UpstreamResult{parser->release(), std::nullopt};
   }
 }
 
@@ -117,6 +236,10 @@ Task<UpstreamResult> UpstreamPool::exchange(Connection& connection, const Reques
     co_return co_await exchangeOn(*local, connection.buffer, request, options_, receivedAnything);
   co_return co_await exchangeOn(std::get<TcpStream>(connection.stream), connection.buffer, request,
                                 options_, receivedAnything);
+}
+
+void UpstreamPool::giveBack(std::unique_ptr<Connection> connection) {
+  if (connection->isOpen() && idle_.size() < options_.maxIdle) idle_.push_back(std::move(connection));
 }
 
 Task<UpstreamResult> UpstreamPool::send(const Request& request) {
@@ -135,7 +258,11 @@ Task<UpstreamResult> UpstreamPool::send(const Request& request) {
     bool receivedAnything = false;
     UpstreamResult result = co_await exchange(*connection, request, receivedAnything);
     if (result.response) {
-      if (connection->isOpen() && idle_.size() < options_.maxIdle) idle_.push_back(std::move(connection));
+      if (auto* body = dynamic_cast<UpstreamBody*>(result.response->stream.get())) {
+        body->attach(std::move(connection), self_);  // back to the pool when the body is read
+      } else {
+        giveBack(std::move(connection));
+      }
       co_return result;
     }
     // A stale keep-alive connection: the upstream closed it before reading our request.

@@ -40,8 +40,9 @@ struct UpstreamResult {
 
 struct PoolOptions {
   size_t maxIdle = 64;
-  std::chrono::milliseconds timeout{300'000};  // whole exchange, like undici's headers+body
-  uint64_t maxResponseBody = 64ull * 1024 * 1024;
+  std::chrono::milliseconds timeout{300'000};  // per read/write, like undici's headers/body timeouts
+  // Bodies with a Content-Length up to this size are read whole; others are relayed as a stream.
+  uint64_t bufferedBodyLimit = 1024 * 1024;
 };
 
 class UpstreamPool {
@@ -64,11 +65,14 @@ class UpstreamPool {
   Task<UpstreamResult> exchange(Connection& connection, const Request& request,
                                 bool& receivedAnything);
   Task<std::unique_ptr<Connection>> connect(UpstreamError& error);
+  friend class UpstreamBody;
+  void giveBack(std::unique_ptr<Connection> connection);
 
   asio::any_io_executor executor_;
   Endpoint endpoint_;
   PoolOptions options_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::shared_ptr<UpstreamPool*> self_;  // streamed bodies hold a weak_ptr: the pool may go first
 };
 
 }  // namespace watt::http

@@ -76,6 +76,19 @@ Response Response::routeNotFound(std::string_view method, std::string_view targe
   return json(404, boost::json::serialize(o));
 }
 
+Task<std::string> readWholeBody(Response& response) {
+  std::string body = std::move(response.body);
+  if (auto stream = std::move(response.stream)) {
+    for (;;) {
+      error_code ec;
+      auto chunk = co_await stream->next(ec);
+      if (!chunk) break;
+      body += *chunk;
+    }
+  }
+  co_return body;
+}
+
 bool statusHasNoBody(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
 
 std::string_view reasonPhrase(int status) {

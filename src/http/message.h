@@ -3,9 +3,13 @@
 // order and repeated headers (set-cookie) are preserved; names compare case-insensitively.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/asio.h"
 
 namespace watt::http {
 
@@ -55,10 +59,23 @@ struct Request {
   std::string_view query() const;  // without '?', "" when none
 };
 
+// The rest of a response body that is relayed while it arrives (server-sent events, streamed
+// rendering, large downloads) instead of being buffered whole. Pulled one chunk at a time by
+// whoever writes the response, which gives backpressure for free. Used on one loop only.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // The next piece of the body; nullopt at the end. `ec` is set when the body broke off.
+  virtual Task<std::optional<std::string>> next(error_code& ec) = 0;
+  // The total length when the upstream announced one (Content-Length), else nullopt.
+  virtual std::optional<uint64_t> length() const = 0;
+};
+
 struct Response {
   int status = 200;
   Headers headers;
-  std::string body;
+  std::string body;                     // the whole body, or its first bytes when `stream` is set
+  std::shared_ptr<BodyStream> stream;   // the rest of the body, when relayed as it arrives
 
   // A JSON body with `content-type: application/json; charset=utf-8`.
   static Response json(int status, std::string body);
@@ -67,6 +84,10 @@ struct Response {
   // Fastify's 404: {"message":"Route GET:/x not found","error":"Not Found","statusCode":404}.
   static Response routeNotFound(std::string_view method, std::string_view target);
 };
+
+// The whole body of a response, draining its stream if it has one (for code that needs the
+// body as a whole, e.g. reading another application's OpenAPI document).
+Task<std::string> readWholeBody(Response& response);
 
 std::string_view reasonPhrase(int status);
 // 1xx, 204 and 304 responses carry no body.

@@ -77,7 +77,7 @@ static void appendHeader(std::string& out, std::string_view name, std::string_vi
 }
 
 std::string serializeResponseHead(const Response& response, bool keepAlive, bool headRequest,
-                                   std::string_view keepAliveHeader) {
+                                   std::string_view keepAliveHeader, bool chunked) {
   std::string out;
   out.reserve(256 + response.headers.size() * 48);
   out += "HTTP/1.1 ";
@@ -96,7 +96,11 @@ std::string serializeResponseHead(const Response& response, bool keepAlive, bool
     if (!hasDate && ascii::iequals(h.name, "date")) hasDate = true;
     appendHeader(out, h.name, h.value);
   }
-  if (!statusHasNoBody(response.status)) {
+  bool streamed = response.stream && !headRequest && !statusHasNoBody(response.status);
+  if (streamed) {
+    if (auto length = response.stream->length()) appendHeader(out, "content-length", std::to_string(*length));
+    else if (chunked) appendHeader(out, "transfer-encoding", "chunked");
+  } else if (!statusHasNoBody(response.status)) {
     // For HEAD, announce what a GET would carry when we know it (a proxied response's length).
     if (headRequest && upstreamLength) appendHeader(out, "content-length", *upstreamLength);
     else if (!headRequest || response.body.size() > 0 || !upstreamLength)

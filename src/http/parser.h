@@ -56,8 +56,10 @@ class ResponseParser final : public beast::http::basic_parser<false> {
 // The response head gets Content-Length (unless the status has no body), hop-by-hop headers are
 // dropped, `connection` reflects `keepAlive`, and `date` is added when missing.
 // `bodyLengthForHead`: for a response to HEAD, the Content-Length to announce (upstream's).
+// A response with a stream announces the stream's length when known, else `chunked` (set for
+// HTTP/1.1 clients) or nothing (the body then ends with the connection).
 std::string serializeResponseHead(const Response& response, bool keepAlive, bool headRequest,
-                                  std::string_view keepAliveHeader);
+                                  std::string_view keepAliveHeader, bool chunked = false);
 // The request head gets Content-Length when there is a body or the method usually has one;
 // hop-by-hop headers are dropped and `connection: keep-alive` is sent.
 std::string serializeRequestHead(const Request& request);

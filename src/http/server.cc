@@ -131,6 +131,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
       bool keepAlive = parser.keep_alive();
       Request request = parser.release();
+      int version = request.version;
       request.remoteAddress = remote_;
       bool headRequest = request.method == "HEAD";
 
@@ -143,7 +144,13 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         response = Response::error(500, "Internal Server Error");
       }
       if (server_.draining()) keepAlive = false;
-      bool ok = co_await write(response, keepAlive, headRequest);
+      bool ok = false;
+      if (response.stream && !headRequest && !statusHasNoBody(response.status)) {
+        ok = co_await writeStreamed(response, keepAlive, version);
+        if (!response.stream->length() && version < 11) keepAlive = false;
+      } else {
+        ok = co_await write(response, keepAlive, headRequest);
+      }
       server_.inFlightCounter().fetch_sub(1, std::memory_order_relaxed);
       if (!ok || !keepAlive) co_return;
     }
@@ -153,6 +160,47 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     std::string head = serializeResponseHead(response, keepAlive, headRequest, server_.keepAliveHeader());
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
     if (!headRequest && !statusHasNoBody(response.status)) buffers[1] = asio::buffer(response.body);
+    arm(server_.limits().requestTimeout);
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
+    disarm();
+    co_return !ec;
+  }
+
+  // Relays a body while it arrives: with the upstream's length when it announced one, chunked
+  // for HTTP/1.1 clients otherwise (HTTP/1.0: until the connection closes).
+  Task<bool> writeStreamed(Response& response, bool keepAlive, int version) {
+    bool chunked = !response.stream->length() && version >= 11;
+    if (!response.stream->length() && !chunked) keepAlive = false;
+    std::string head = serializeResponseHead(response, keepAlive, false, server_.keepAliveHeader(), chunked);
+    bool ok = co_await writeChunk(head, response.body, chunked);
+    if (!ok) co_return false;
+    for (;;) {
+      error_code ec;
+      auto chunk = co_await response.stream->next(ec);
+      if (ec) co_return false;  // the upstream broke off: close, so the client sees it too
+      if (!chunk) break;
+      ok = co_await writeChunk({}, *chunk, chunked);
+      if (!ok) co_return false;
+    }
+    if (chunked) {
+      static constexpr std::string_view kLast = "0\r\n\r\n";
+      ok = co_await writeChunk(kLast, {}, false);
+      if (!ok) co_return false;
+    }
+    co_return true;
+  }
+
+  // Writes `prefix` then `data`, the latter framed as one chunk when `chunked` (and non-empty).
+  Task<bool> writeChunk(std::string_view prefix, std::string_view data, bool chunked) {
+    char size[24];
+    std::string_view frame, trailer;
+    if (chunked && !data.empty()) {
+      int n = std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
+      frame = std::string_view(size, static_cast<size_t>(n));
+      trailer = "\r\n";
+    }
+    std::array<asio::const_buffer, 4> buffers{asio::buffer(prefix), asio::buffer(frame), asio::buffer(data),
+                                              asio::buffer(trailer)};
     arm(server_.limits().requestTimeout);
     auto [ec, n] = co_await asio::async_write(socket_, buffers, kNoThrow);
     disarm();

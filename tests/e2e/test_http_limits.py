@@ -302,11 +302,9 @@ class ResponseStreamingTest(WattTestCase):
         r = w.get("/stream?ms=10")
         self.assertEqual((r.status, r.body), (200, b"first;second"))
 
-    @unittest.expectedFailure  # product bug: responses are buffered whole before being sent
     def test_streamed_response_from_entrypoint(self):
         self.assertStreams(self.started("single"), "/stream")
 
-    @unittest.expectedFailure  # product bug: responses are buffered whole before being sent
     def test_streamed_response_through_gateway(self):
         self.assertStreams(self.started("gateway"), "/api/stream")
 
