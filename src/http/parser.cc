@@ -69,10 +69,20 @@ std::string_view httpDate() {
   return {buffer, length};
 }
 
+// A header line. CR, LF and NUL never reach the wire from a value or name (an application that
+// put a client's text in a header must not be able to split the response): they are dropped.
 static void appendHeader(std::string& out, std::string_view name, std::string_view value) {
-  out += name;
+  auto append = [&](std::string_view text) {
+    if (text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos) {
+      out += text;
+      return;
+    }
+    for (char c : text)
+      if (c != '\r' && c != '\n' && c != '\0') out += c;
+  };
+  append(name);
   out += ": ";
-  out += value;
+  append(value);
   out += "\r\n";
 }
 

@@ -82,7 +82,14 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(asio::io_context& cont
   int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   pid_t parent = getpid();
 
+  // Signals stay blocked across fork() until the child has reset its handlers: the runtime's
+  // handlers (asio's signal_set) write to a pipe the child shares, so a SIGTERM reaching the
+  // child before the reset would look like a second SIGTERM to the runtime.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
   pid_t pid = fork();
+  if (pid != 0) pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (pid < 0) {
     std::string message = std::string("fork failed: ") + strerror(errno);
     for (int fd : {out[0], out[1], err[0], err[1], ctl[0], ctl[1], devnull}) closeQuietly(fd);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace watt::kinds::gateway {
 
 Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
@@ -41,24 +43,6 @@ bool looksAbsoluteUrl(std::string_view s) {
   return false;
 }
 
-// decodeURIComponent() rejects percent-encoded bytes that are not UTF-8.
-bool isValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t extra;
-    if (c < 0x80) extra = 0;
-    else if ((c >> 5) == 0x6) extra = 1;
-    else if ((c >> 4) == 0xE) extra = 2;
-    else if ((c >> 3) == 0x1E) extra = 3;
-    else return false;
-    if (extra > s.size() - i - 1) return false;
-    for (size_t k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool isSafeDestination(std::string_view path) {
@@ -86,7 +70,7 @@ bool isSafeDestination(std::string_view path) {
     decoded += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
-  if (!isValidUtf8(decoded)) return false;
+  if (!utf8::isValid(decoded)) return false;  // decodeURIComponent() would throw
   std::replace(decoded.begin(), decoded.end(), '\\', '/');
   size_t pos = 0;
   while (pos <= decoded.size()) {
