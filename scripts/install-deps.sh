@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache mold pkg-config
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-          libcli11-dev libsqlite3-dev libpq-dev ca-certificates)
+          libcli11-dev libsqlite3-dev libpq-dev libssl-dev ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev python3 postgresql)
 fi

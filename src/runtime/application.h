@@ -7,6 +7,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "common/asio.h"
 #include "config/runtime_config.h"
@@ -38,6 +39,10 @@ class Application {
   virtual Task<void> stop(Millis timeout) = 0;
   // The loop thread the request arrived on.
   virtual Task<http::Response> handle(http::Request request) = 0;
+
+  // Applications that must be serving before this one starts (its `dependencies`, and what a
+  // kind needs at start, e.g. the applications whose OpenAPI documents a gateway composes).
+  virtual std::vector<std::string> startAfter() const { return spec_.dependencies; }
 
  private:
   const config::ApplicationSpec& spec_;

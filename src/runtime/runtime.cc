@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <future>
 #include <random>
+#include <set>
 
+#include "common/ascii.h"
 #include "observe/logger.h"
 
 namespace fs = std::filesystem;
@@ -175,9 +177,21 @@ bool Runtime::bindPublicListener() {
 }
 
 Task<bool> Runtime::startApplications() {
-  auto state = std::make_shared<Countdown>(control_, applications_.size());
-  for (auto& app : applications_) {
-    Application* a = app.get();
+  // Applications start concurrently, except that one waits for those it starts after
+  // (its dependencies; the applications a gateway composes). A cycle starts together.
+  struct StartState {
+    explicit StartState(asio::io_context& context) : wake(context) {}
+    asio::steady_timer wake;
+    size_t running = 0;
+    std::set<std::string> finished;  // lower-case ids, started or failed
+    std::vector<std::string> errors;
+  };
+  auto state = std::make_shared<StartState>(control_);
+  std::vector<Application*> pending;
+  for (auto& app : applications_) pending.push_back(app.get());
+
+  auto launch = [this, state](Application* a) {
+    ++state->running;
     observe::log().info("Starting the application \"" + a->id() + "\"...");
     asio::co_spawn(control_, a->start(), [state, a](std::exception_ptr e) {
       if (e) {
@@ -189,10 +203,39 @@ Task<bool> Runtime::startApplications() {
       } else {
         observe::log().info("Started the application \"" + a->id() + "\"");
       }
-      if (--state->pending == 0) state->done.cancel();
+      --state->running;
+      state->finished.insert(ascii::lower(a->id()));
+      state->wake.cancel();
     });
+  };
+
+  while (!pending.empty() || state->running > 0) {
+    bool launched = false;
+    for (auto it = pending.begin(); it != pending.end();) {
+      Application* a = *it;
+      bool ready = true;
+      for (const auto& dep : a->startAfter()) {
+        std::string id = ascii::lower(dep);
+        if (id == ascii::lower(a->id()) || !mesh_.find(id)) continue;
+        if (!state->finished.contains(id)) ready = false;
+      }
+      if (ready) {
+        launch(a);
+        launched = true;
+        it = pending.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (!launched && state->running == 0 && !pending.empty()) {
+      observe::log().warn("The applications' dependencies form a cycle; starting the rest together");
+      for (Application* a : pending) launch(a);
+      pending.clear();
+    }
+    if (state->running == 0 && pending.empty()) break;
+    state->wake.expires_at(asio::steady_timer::time_point::max());
+    co_await state->wake.async_wait(kNoThrow);
   }
-  if (state->pending > 0) co_await state->done.async_wait(kNoThrow);
   if (!stopRequested_) {
     for (const auto& e : state->errors) observe::log().error(e);
   }

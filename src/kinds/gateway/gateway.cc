@@ -1,6 +1,8 @@
 #include "kinds/gateway/gateway.h"
 
 #include "common/ascii.h"
+#include "kinds/db/openapi.h"
+#include "observe/logger.h"
 
 namespace watt::kinds::gateway {
 namespace {
@@ -35,29 +37,64 @@ http::Response upstreamFailure(const http::UpstreamError& error, const std::stri
 
 GatewayApplication::GatewayApplication(const config::ApplicationSpec& spec,
                                        runtime::RuntimeServices& services)
-    : Application(spec), services_(services), router_(configOf(spec).routes) {
+    : Application(spec), config_(configOf(spec)), services_(services), router_(configOf(spec).routes) {
   externalPools_.resize(services.loops.size());
   for (auto& perLoop : externalPools_) perLoop.resize(router_.routes().size());
 }
 
-Task<http::Response> GatewayApplication::handle(http::Request request) {
-  std::string_view path = request.path();
-  auto match = router_.match(path);
-  if (!match) {
-    if (path == "/" && (request.method == "GET" || request.method == "HEAD")) co_return welcome();
-    co_return http::Response::routeNotFound(request.method, request.target);
-  }
-  const Route& route = *match->route;
-  if (!isSafeDestination(match->remainder)) {
-    co_return http::Response::error(400, "source/request contain invalid characters");
-  }
+std::vector<std::string> GatewayApplication::startAfter() const {
+  // The documents to compose are read at start: those applications must be up first.
+  std::vector<std::string> ids = spec().dependencies;
+  for (const auto& source : config_.openapi) ids.push_back(source.meshId);
+  return ids;
+}
 
-  // The forwarded request: prefix replaced by rewritePrefix, query kept byte for byte.
-  std::string target = route.rewritePrefix;
-  target += match->remainder;
-  if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
-  if (size_t q = request.target.find('?'); q != std::string::npos) target += request.target.substr(q);
+Task<std::optional<json::value>> GatewayApplication::fetchDocument(const OpenApiSource& source) {
+  http::Request request;
+  request.method = "GET";
+  request.target = source.url;
+  request.headers.add("host", runtime::Mesh::hostFor(source.meshId));
+  request.headers.add("accept", "application/json");
+  // Applications serve requests on the loops: run the request there and wait for it here.
+  http::Response response =
+      co_await asio::co_spawn(services_.loops.at(0).context(), fetchOnLoop(source.meshId, std::move(request)),
+                              asio::use_awaitable);
+  if (response.status != 200) {
+    observe::log().error("Cannot read the OpenAPI document of \"" + source.applicationId + "\" at " + source.url +
+                             ": status " + std::to_string(response.status),
+                         id());
+    co_return std::nullopt;
+  }
+  error_code ec;
+  json::value doc = json::parse(response.body, ec);
+  if (ec) {
+    observe::log().error("The OpenAPI document of \"" + source.applicationId + "\" is not valid JSON", id());
+    co_return std::nullopt;
+  }
+  co_return doc;
+}
 
+Task<http::Response> GatewayApplication::fetchOnLoop(std::string meshId, http::Request request) {
+  http::Response response = co_await services_.mesh.dispatch(meshId, std::move(request));
+  response.body = co_await http::readWholeBody(response);
+  co_return response;
+}
+
+Task<void> GatewayApplication::start() {
+  for (const auto& source : config_.openapi) {
+    auto doc = co_await fetchDocument(source);
+    if (!doc) continue;  // logged; the application is left out of the composed document
+    std::string error = composer_.add(source, *doc);
+    if (!error.empty()) throw runtime::StartError("The gateway \"" + id() + "\" cannot compose OpenAPI: " + error);
+  }
+  if (!composer_.empty()) {
+    json::value doc = composer_.document(config_);
+    documentJson_ = json::serialize(doc);
+    documentYaml_ = db::toYaml(doc);
+  }
+}
+
+http::Request GatewayApplication::forwarded(http::Request& request, std::string target, std::string host) {
   http::Request out;
   out.method = std::move(request.method);
   out.target = std::move(target);
@@ -73,10 +110,66 @@ Task<http::Response> GatewayApplication::handle(http::Request request) {
       continue;
     out.headers.add(h.name, h.value);
   }
-  out.headers.add("host", route.external ? route.externalHost : runtime::Mesh::hostFor(route.meshId));
+  out.headers.add("host", std::move(host));
   out.headers.add("x-forwarded-for", request.remoteAddress);
   out.headers.add("x-forwarded-host", std::move(forwardedHost));
   out.headers.add("x-forwarded-proto", request.scheme);
+  return out;
+}
+
+Task<http::Response> GatewayApplication::handle(http::Request request) {
+  std::string_view path = request.path();
+  std::string_view query;
+  if (size_t q = request.target.find('?'); q != std::string::npos) query = std::string_view(request.target).substr(q);
+
+  // Operations of composed OpenAPI documents: exactly the documented paths.
+  if (const ComposedOperation* op = composer_.match(request.method, path)) {
+    std::string target(path.substr(op->source->prefix.size()));
+    if (target.empty()) target = "/";
+    target += query;
+    std::string meshId = op->source->meshId;
+    http::Request out = forwarded(request, std::move(target), runtime::Mesh::hostFor(meshId));
+    co_return co_await services_.mesh.dispatch(meshId, std::move(out));
+  }
+  if (!composer_.empty() && (request.method == "GET" || request.method == "HEAD") && path.starts_with("/documentation")) {
+    if (path == "/documentation") {
+      http::Response r;
+      r.status = 302;
+      r.headers.add("location", "/documentation/");
+      co_return r;
+    }
+    if (path == "/documentation/json") co_return http::Response::json(200, documentJson_);
+    if (path == "/documentation/yaml") {
+      http::Response r;
+      r.headers.add("content-type", "text/plain; charset=utf-8");
+      r.body = documentYaml_;
+      co_return r;
+    }
+    if (path == "/documentation/") {
+      http::Response r;
+      r.headers.add("content-type", "text/html; charset=utf-8");
+      r.body = db::documentationPage(config_.openapiTitle, "/documentation/json");
+      co_return r;
+    }
+  }
+
+  auto match = router_.match(path);
+  if (!match) {
+    if (path == "/" && (request.method == "GET" || request.method == "HEAD")) co_return welcome();
+    co_return http::Response::routeNotFound(request.method, request.target);
+  }
+  const Route& route = *match->route;
+  if (!isSafeDestination(match->remainder)) {
+    co_return http::Response::error(400, "source/request contain invalid characters");
+  }
+
+  // The forwarded request: prefix replaced by rewritePrefix, query kept byte for byte.
+  std::string target = route.rewritePrefix;
+  target += match->remainder;
+  if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
+  target += query;
+  http::Request out = forwarded(request, std::move(target),
+                                route.external ? route.externalHost : runtime::Mesh::hostFor(route.meshId));
 
   // (No co_await inside ?: — GCC 12 miscompiles it.)
   http::Response response;

@@ -9,6 +9,7 @@
 
 #include "http/client.h"
 #include "kinds/gateway/gateway_config.h"
+#include "kinds/gateway/openapi_composer.h"
 #include "kinds/gateway/router.h"
 #include "runtime/application.h"
 #include "runtime/kind.h"
@@ -19,15 +20,24 @@ class GatewayApplication : public runtime::Application {
  public:
   GatewayApplication(const config::ApplicationSpec& spec, runtime::RuntimeServices& services);
 
-  Task<void> start() override { co_return; }
+  Task<void> start() override;
   Task<void> stop(runtime::Millis) override { co_return; }
   Task<http::Response> handle(http::Request request) override;
+  std::vector<std::string> startAfter() const override;
 
  private:
+  // The request as forwarded: `target` is the path and query the application sees.
+  http::Request forwarded(http::Request& request, std::string target, std::string host);
   Task<http::Response> forwardExternal(size_t routeIndex, const Route& route, http::Request request);
+  Task<std::optional<json::value>> fetchDocument(const OpenApiSource& source);
+  Task<http::Response> fetchOnLoop(std::string meshId, http::Request request);
 
+  const GatewayConfig& config_;
   runtime::RuntimeServices& services_;
   Router router_;
+  OpenApiComposer composer_;
+  std::string documentJson_;
+  std::string documentYaml_;
   // Pools to external origins: [loop][route index], created on first use by that loop.
   std::vector<std::vector<std::unique_ptr<http::UpstreamPool>>> externalPools_;
 };

@@ -58,7 +58,8 @@ bool resolveOrigin(const Node& node, const std::string& origin, Route& route) {
   return true;
 }
 
-void readEntry(const Node& item, const config::KindParseContext& ctx, std::vector<Route>& routes) {
+void readEntry(const Node& item, const config::KindParseContext& ctx, std::vector<Route>& routes,
+               std::vector<OpenApiSource>& openapi) {
   ObjectReader r(item);
   if (!r.valid()) return;
   Route route;
@@ -75,7 +76,21 @@ void readEntry(const Node& item, const config::KindParseContext& ctx, std::vecto
   }
   bool proxied = true;
   bool composesDocuments = r.has("openapi") || r.has("graphql");
-  r.acceptUnsupported({"openapi", "graphql"});
+  std::optional<OpenApiSource> source;
+  if (auto o = r.get("openapi"); o.present()) {
+    ObjectReader orr(o);
+    if (orr.valid()) {
+      source.emplace();
+      if (auto v = orr.get("url"); v.present()) source->url = v.asNonEmptyString().value_or(source->url);
+      if (auto v = orr.get("prefix"); v.present()) {
+        std::string prefix = v.asString().value_or("");
+        source->prefix = normalizePrefix(prefix);
+      }
+      orr.acceptUnsupported({"file", "config"});
+      orr.finish();
+    }
+  }
+  r.acceptUnsupported({"graphql"});
   auto proxy = r.get("proxy");
   std::string prefix = "/" + route.applicationId;
   if (!proxy.present()) {
@@ -100,6 +115,11 @@ void readEntry(const Node& item, const config::KindParseContext& ctx, std::vecto
     }
   }
   r.finish();
+  if (source && !route.applicationId.empty() && !route.external) {
+    source->applicationId = route.applicationId;
+    source->meshId = route.meshId;
+    openapi.push_back(*source);
+  }
   if (route.applicationId.empty() || !proxied) return;
   if (!route.external && !ctx.runtime.find(route.meshId)) {
     std::string known;
@@ -142,11 +162,20 @@ std::shared_ptr<const config::KindConfig> parseGateway(ObjectReader& root,
         const auto& array = list.raw()->get_array();
         for (size_t i = 0; i < array.size(); ++i) {
           Node item(list.file(), list.diagnostics(), &array[i], config::indexPath(list.path(), i));
-          readEntry(item, ctx, cfg->routes);
+          readEntry(item, ctx, cfg->routes, cfg->openapi);
         }
       }
-      sr.acceptUnsupported({"handler", "deduplication", "openapi", "graphql", "addEmptySchema",
-                            "refreshTimeout", "passthroughContentTypes"});
+      if (auto o = sr.get("openapi"); o.present()) {
+        ObjectReader orr(o);
+        if (auto v = orr.get("title"); v.present()) cfg->openapiTitle = v.asString().value_or(cfg->openapiTitle);
+        if (auto v = orr.get("version"); v.present()) cfg->openapiVersion = v.asString().value_or(cfg->openapiVersion);
+        if (auto v = orr.get("description"); v.present()) cfg->openapiDescription = v.asString().value_or("");
+        orr.acceptUnsupported({"info", "jsonSchema", "components", "security", "tags", "servers", "path",
+                               "swaggerPrefix", "exposeRoute"});
+        orr.finish();
+      }
+      sr.acceptUnsupported({"handler", "deduplication", "graphql", "addEmptySchema", "refreshTimeout",
+                            "passthroughContentTypes"});
       sr.finish();
     }
   }

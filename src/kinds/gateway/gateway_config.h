@@ -24,8 +24,21 @@ struct Route {
   std::string externalBase;    // path of the origin URL, prefixed to every forwarded path
 };
 
+// An application whose OpenAPI document the gateway composes: its operations are exposed
+// under `prefix` (exactly the documented paths), its schemas renamed `<id>_<Name>`.
+struct OpenApiSource {
+  std::string applicationId;
+  std::string meshId;
+  std::string url = "/documentation/json";
+  std::string prefix;  // "" or "/shop"
+};
+
 struct GatewayConfig : config::KindConfig {
   std::vector<Route> routes;
+  std::vector<OpenApiSource> openapi;
+  std::string openapiTitle = "Platformatic Gateway";
+  std::string openapiVersion = "1.0.0";
+  std::string openapiDescription;
 };
 
 config::KindParser gatewayParser();
