@@ -248,8 +248,9 @@ void readRuntimeWorkers(const Node& node, RuntimeSettings& s) {
 
 // Reads the runtime settings keys present in `r` into `s`. Keys about applications are left for
 // the caller to read.
-void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s) {
-  if (auto v = r.get("server"); v.present()) readServer(v, s);
+void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
+  if (!listens) r.ignore({"server"});
+  else if (auto v = r.get("server"); v.present()) readServer(v, s);
   if (auto v = r.get("logger"); v.present()) readLogger(v, s);
   if (auto v = r.get("restartOnError"); v.present()) s.restart = readRestartOnError(v);
   if (auto v = r.get("startTimeout"); v.present()) s.startTimeout = readMillis(v);
@@ -517,10 +518,10 @@ void ProjectLoader::readRuntimeFile() {
   // The seed form nests runtime settings under "runtime"; the top level wins on conflicts.
   if (auto nested = r.get("runtime"); nested.present()) {
     ObjectReader nr(nested);
-    readRuntimeSettings(nr, settings_);
+    readRuntimeSettings(nr, settings_, options_.listens);
     nr.finish();
   }
-  readRuntimeSettings(r, settings_);
+  readRuntimeSettings(r, settings_, options_.listens);
   if (auto v = r.get("entrypoint"); v.present()) {
     if (auto e = v.asNonEmptyString()) entrypoint_ = *e;
   }
@@ -558,7 +559,7 @@ void ProjectLoader::readWrappedApplication(const ModuleRef& module) {
     // Only runtime settings are read here; the kind reads the rest of this same file.
     if (auto nested = r.get("runtime"); nested.present()) {
       ObjectReader nr(nested);
-      readRuntimeSettings(nr, settings_);
+      readRuntimeSettings(nr, settings_, options_.listens);
       if (auto app = nr.get("application"); app.present()) {
         ObjectReader ar(app);
         ar.ignore({"id", "path"});

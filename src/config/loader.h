@@ -20,6 +20,7 @@ struct LoadOptions {
   std::string envFile;     // -e/--env; empty = search .env from the project folder upwards
   EnvMap processEnv;       // the real environment
   bool production = true;  // `watt start`
+  bool listens = true;     // false for commands that never serve (migrations): `server` is not read
 };
 
 struct LoadResult {

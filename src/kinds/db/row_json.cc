@@ -1,0 +1,175 @@
+#include "kinds/db/row_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace watt::kinds::db {
+
+void appendJsNumber(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  if (value == 0) {
+    out += '0';  // also -0
+    return;
+  }
+  // Shortest round-trip digits and exponent, then ECMAScript's layout rules.
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(end - buf));
+  bool negative = sci.front() == '-';
+  if (negative) sci.remove_prefix(1);
+  size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e))
+    if (c != '.') digits += c;
+  int exponent = 0;
+  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exponent);
+  int k = static_cast<int>(digits.size());
+  int n = exponent + 1;  // value = 0.digits * 10^n
+  if (negative) out += '-';
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, static_cast<size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-n), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += n - 1 >= 0 ? '+' : '-';
+    out += std::to_string(std::abs(n - 1));
+  }
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string valueAsText(const sql::Value& v) {
+  if (v.isNull()) return "null";
+  if (v.isInteger()) return std::to_string(v.integer());
+  if (v.isReal()) {
+    std::string s;
+    appendJsNumber(s, v.real());
+    return s;
+  }
+  if (v.isBool()) return v.boolean() ? "true" : "false";
+  if (v.isBlob()) return v.blob().bytes;
+  return v.text();
+}
+
+namespace {
+
+// Text stored in a numeric column (SQLite is dynamically typed): print it as a number when it
+// is one, else as a string rather than breaking the JSON.
+void appendNumericText(std::string& out, const std::string& text, bool integer) {
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (ec == std::errc() && ptr == text.data() + text.size() && !text.empty()) {
+    appendJsNumber(out, integer ? std::trunc(d) : d);
+  } else {
+    appendJsonString(out, text);
+  }
+}
+
+void appendValue(std::string& out, const Field& field, const sql::Value& v) {
+  if (v.isNull()) {
+    out += "null";
+    return;
+  }
+  if (field.stringOutput || field.type == JsonType::kString) {
+    appendJsonString(out, valueAsText(v));
+    return;
+  }
+  switch (field.type) {
+    case JsonType::kInteger:
+      if (v.isInteger()) out += std::to_string(v.integer());
+      else if (v.isReal()) appendJsNumber(out, std::trunc(v.real()));
+      else if (v.isBool()) out += v.boolean() ? '1' : '0';
+      else appendNumericText(out, valueAsText(v), true);
+      return;
+    case JsonType::kNumber:
+      if (v.isReal()) appendJsNumber(out, v.real());
+      else if (v.isInteger()) out += std::to_string(v.integer());
+      else if (v.isBool()) out += v.boolean() ? '1' : '0';
+      else appendNumericText(out, valueAsText(v), false);
+      return;
+    case JsonType::kBoolean:
+      if (v.isBool()) out += v.boolean() ? "true" : "false";
+      else if (v.isInteger()) out += v.integer() != 0 ? "true" : "false";
+      else out += (valueAsText(v) == "true" || valueAsText(v) == "t") ? "true" : "false";
+      return;
+    case JsonType::kObject:
+    case JsonType::kArray: {
+      std::string text = valueAsText(v);
+      error_code ec;
+      json::value parsed = json::parse(text, ec);
+      if (!ec) out += json::serialize(parsed);
+      else appendJsonString(out, text);
+      return;
+    }
+    case JsonType::kString:
+      break;
+  }
+  appendJsonString(out, valueAsText(v));
+}
+
+}  // namespace
+
+void appendRow(std::string& out, const std::vector<const Field*>& columns, const std::vector<sql::Value>& row) {
+  out += '{';
+  bool first = true;
+  for (size_t i = 0; i < columns.size() && i < row.size(); ++i) {
+    const Field* f = columns[i];
+    if (!f) continue;
+    if (!first) out += ',';
+    first = false;
+    appendJsonString(out, f->name);
+    out += ':';
+    appendValue(out, *f, row[i]);
+  }
+  out += '}';
+}
+
+json::value rowValueToJson(const Field& field, const sql::Value& value) {
+  std::string text;
+  appendValue(text, field, value);
+  error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+}  // namespace watt::kinds::db
