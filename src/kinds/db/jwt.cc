@@ -9,29 +9,11 @@
 
 #include <memory>
 
+#include "common/base64.h"
+
 namespace watt::kinds::db {
 
-std::optional<std::string> base64UrlDecode(std::string_view in) {
-  std::string out;
-  int value = 0, bits = -8;
-  for (char c : in) {
-    int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '-' || c == '+') d = 62;
-    else if (c == '_' || c == '/') d = 63;
-    else if (c == '=') break;
-    else return std::nullopt;
-    value = (value << 6) + d;
-    bits += 6;
-    if (bits >= 0) {
-      out += static_cast<char>((value >> bits) & 0xff);
-      bits -= 8;
-    }
-  }
-  return out;
-}
+std::optional<std::string> base64UrlDecode(std::string_view in) { return base64::decode(in); }
 
 std::optional<JwtToken> decodeJwt(std::string_view token) {
   size_t a = token.find('.');

@@ -2,6 +2,7 @@
 
 
 #include "common/ascii.h"
+#include "kinds/db/cursor.h"
 #include "kinds/db/entity_ops.h"
 #include "kinds/db/rest_query.h"
 #include "kinds/db/row_json.h"
@@ -254,18 +255,28 @@ Task<http::Response> RestApi::find(Call& call) {
     if (auto denied = Authorizer::checkFields(access, names)) co_return apiError(*denied);
     applyChecks(q.where, access.checks);
   }
-  if (q.cursor || q.startAfter || q.endBefore) {
-    co_return apiError({400, "PLT_SQL_OPENAPI_CURSOR_PAGINATION_NOT_SUPPORTED",
-                        "Cursor pagination (cursor, startAfter, endBefore) is not supported by this server yet; "
-                        "use limit and offset"});
+  // Cursor pagination: startAfter wins over endBefore; endBefore reads backwards (the order
+  // reversed) and turns the page around.
+  bool backward = false;
+  sql::Filter where = q.where;
+  bool startAfter = q.startAfter && !q.startAfter->empty();
+  bool endBefore = !startAfter && q.endBefore && !q.endBefore->empty();
+  if (startAfter || endBefore) {
+    backward = endBefore;
+    auto cursor = decodeCursor(entity, startAfter ? *q.startAfter : *q.endBefore);
+    if (auto* e = std::get_if<ApiError>(&cursor)) co_return apiError(*e);
+    auto condition = cursorCondition(entity, std::get<InputValues>(cursor), q.orderBy, backward);
+    if (auto* e = std::get_if<ApiError>(&condition)) co_return apiError(*e);
+    auto& group = std::get<std::optional<std::vector<sql::Conjunction>>>(condition);
+    if (group) where.anyOf.push_back(std::move(*group));
   }
 
   Projection p = project(entity, q.fields);
   sql::SelectQuery select;
   select.table = entity.source;
   select.columns = p.columns;
-  select.where = q.where;
-  for (const auto& [field, desc] : q.orderBy) select.orderBy.push_back({field->column, desc});
+  select.where = std::move(where);
+  for (const auto& [field, desc] : q.orderBy) select.orderBy.push_back({field->column, desc != backward});
   select.limit = q.limit;
   if (q.offset > 0) select.offset = q.offset;
   auto built = builder_.select(select);
@@ -273,6 +284,7 @@ Task<http::Response> RestApi::find(Call& call) {
   auto result = co_await database_.query(call.loop, std::move(built.statement->sql), std::move(built.statement->params));
   if (!result.ok()) co_return dbErrorResponse(*result.error, database_.dialect());
 
+  if (backward) std::reverse(result.rows->rows.begin(), result.rows->rows.end());
   http::Response response = json(200, rowsToJson(p, *result.rows));
   if (q.totalCount) {
     int64_t pageSize = static_cast<int64_t>(result.rows->rows.size());
@@ -288,6 +300,13 @@ Task<http::Response> RestApi::find(Call& call) {
       total = v.isInteger() ? v.integer() : static_cast<int64_t>(std::stoll(valueAsText(v)));
     }
     response.headers.add("x-total-count", std::to_string(total));
+  }
+  if ((q.cursor || startAfter || endBefore) && !result.rows->rows.empty()) {
+    auto last = encodeCursor(entity, q.orderBy, p.printed, result.rows->rows.back());
+    if (auto* e = std::get_if<ApiError>(&last)) co_return apiError(*e);
+    auto first = encodeCursor(entity, q.orderBy, p.printed, result.rows->rows.front());
+    response.headers.add("x-start-after", std::get<std::string>(last));
+    response.headers.add("x-end-before", std::get<std::string>(first));
   }
   co_return response;
 }

@@ -1,6 +1,7 @@
 #include "kinds/db/rest_query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -334,8 +335,21 @@ std::variant<ListQuery, ApiError> parseListQuery(const Entity& entity, const Que
   }
   if (list) {
     booleanParam("cursor", 3, q.cursor);
-    if (auto v = single("startAfter")) q.startAfter = *v;
-    if (auto v = single("endBefore")) q.endBefore = *v;
+    // Ajv's format "byte": standard base64, padded.
+    auto base64Param = [&](std::string_view key, int order, std::optional<std::string>& target) {
+      const std::string* v = single(key);
+      if (!v) return;
+      bool ok = count(key) == 1 && v->size() % 4 == 0;
+      for (size_t i = 0; ok && i < v->size(); ++i) {
+        char c = (*v)[i];
+        bool padding = c == '=' && i + 2 >= v->size() && (i + 1 == v->size() || (*v)[i + 1] == '=');
+        ok = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || padding;
+      }
+      if (ok) target = *v;
+      else fail(order, "", 0, validation("querystring/" + std::string(key) + " must match format \"byte\""));
+    };
+    base64Param("startAfter", 4, q.startAfter);
+    base64Param("endBefore", 5, q.endBefore);
   }
 
   // fields: a comma list (or repeated parameter) of field names.

@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
+#include "kinds/db/cursor.h"
 #include "kinds/db/entity_model.h"
 #include "kinds/db/rest_query.h"
 #include "kinds/db/row_json.h"
@@ -218,6 +220,90 @@ TEST(DbJson, RowsAsPlatformaticPrintsThem) {
   appendRow(out, cols, {sql::Value(int64_t{7}), sql::Value("A \"quoted\"\ntitle"), sql::Value(int64_t{1}),
                         sql::Value(), sql::Value(14.0), sql::Value("IT")});
   EXPECT_EQ(out, R"({"id":"7","title":"A \"quoted\"\ntitle","authorId":"1","year":null,"price":14,"country":"IT"})");
+}
+
+// --- cursor pagination -------------------------------------------------------------------
+
+TEST(DbCursor, DecodesToNativeValuesInColumnOrderDroppingUnknownKeys) {
+  Fixture f;
+  auto r = decodeCursor(f.books(), base64::encode(R"({"year":"1970","nope":1,"id":3})"));
+  ASSERT_TRUE(std::holds_alternative<InputValues>(r));
+  const auto& values = std::get<InputValues>(r);
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[0].first->name, "id");
+  EXPECT_EQ(values[0].second, sql::Value(int64_t{3}));
+  EXPECT_EQ(values[1].first->name, "year");
+  EXPECT_EQ(values[1].second, sql::Value(int64_t{1970}));  // coerced, as Ajv does
+}
+
+TEST(DbCursor, DecodeErrors) {
+  Fixture f;
+  auto code = [&](std::string_view text) {
+    auto r = decodeCursor(f.books(), text);
+    auto* e = std::get_if<ApiError>(&r);
+    return e ? e->code + " " + e->message : std::string("ok");
+  };
+  EXPECT_THAT(code(base64::encode("{nope")), HasSubstr("PLT_SQL_OPENAPI_UNABLE_TO_PARSE_CURSOR_STR"));
+  EXPECT_THAT(code("!!"), HasSubstr("PLT_SQL_OPENAPI_UNABLE_TO_PARSE_CURSOR_STR"));
+  EXPECT_EQ(code(base64::encode(R"({"id":"x"})")),
+            "PLT_SQL_OPENAPI_CURSOR_VALIDATION_ERROR Cursor validation error. /id must be integer");
+  EXPECT_EQ(code(base64::encode("[1]")), "PLT_SQL_OPENAPI_CURSOR_VALIDATION_ERROR Cursor validation error.  must be object");
+}
+
+TEST(DbCursor, ConditionFollowsTheOrderAndTheDirection) {
+  Fixture f;
+  const Entity& b = f.books();
+  InputValues cursor{{b.field("id"), sql::Value(int64_t{1})}, {b.field("year"), sql::Value(int64_t{1970})}};
+  OrderFields order{{b.field("year"), false}, {b.field("id"), true}};
+  auto r = cursorCondition(b, cursor, order, false);
+  ASSERT_TRUE(std::holds_alternative<std::optional<std::vector<sql::Conjunction>>>(r));
+  const auto& group = *std::get<std::optional<std::vector<sql::Conjunction>>>(r);
+  // (year > 1970) OR (year = 1970 AND id < 1): orderBy order, desc flips the comparison.
+  ASSERT_EQ(group.size(), 2u);
+  ASSERT_EQ(group[0].size(), 1u);
+  EXPECT_EQ(group[0][0].column, "year");
+  EXPECT_EQ(group[0][0].op, sql::Op::kGt);
+  ASSERT_EQ(group[1].size(), 2u);
+  EXPECT_EQ(group[1][0].op, sql::Op::kEq);
+  EXPECT_EQ(group[1][1].column, "id");
+  EXPECT_EQ(group[1][1].op, sql::Op::kLt);
+  // Backwards: every comparison turns around.
+  auto back = cursorCondition(b, cursor, order, true);
+  const auto& reversed = *std::get<std::optional<std::vector<sql::Conjunction>>>(back);
+  EXPECT_EQ(reversed[0][0].op, sql::Op::kLt);
+  EXPECT_EQ(reversed[1][1].op, sql::Op::kGt);
+
+  auto error = [&](const InputValues& c, const OrderFields& o) {
+    auto res = cursorCondition(b, c, o, false);
+    auto* e = std::get_if<ApiError>(&res);
+    return e ? std::to_string(e->status) + " " + e->code : std::string("ok");
+  };
+  EXPECT_EQ(error(cursor, {}), "400 PLT_SQL_MAPPER_MISSING_ORDER_BY_CLAUSE");
+  EXPECT_EQ(error(cursor, {{b.field("year"), false}}), "400 PLT_SQL_MAPPER_MISSING_ORDER_BY_FIELD_FOR_CURSOR");
+  EXPECT_EQ(error({{b.field("year"), sql::Value(int64_t{1})}}, {{b.field("year"), false}}),
+            "400 PLT_SQL_MAPPER_MISSING_UNIQUE_FIELD_IN_CURSOR");
+  EXPECT_EQ(error({}, {}), "ok");  // an empty cursor is no condition
+}
+
+TEST(DbCursor, EncodesTheOrderingFieldsOfARow) {
+  Fixture f;
+  const Entity& b = f.books();
+  std::vector<const Field*> columns{b.field("id"), b.field("title"), b.field("year")};
+  std::vector<sql::Value> row{int64_t{7}, "Kindred", int64_t{1979}};
+  OrderFields order{{b.field("year"), false}, {b.field("id"), true}};
+  auto r = encodeCursor(b, order, columns, row);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_EQ(base64::decode(std::get<std::string>(r)), std::string(R"({"id":7,"year":1979})"));
+  auto noKey = encodeCursor(b, {{b.field("year"), false}}, columns, row);
+  ASSERT_TRUE(std::holds_alternative<ApiError>(noKey));
+  EXPECT_EQ(std::get<ApiError>(noKey).code, "PLT_SQL_OPENAPI_PRIMARY_KEY_NOT_INCLUDED_IN_ORDER_BY_IN_CURSOR_PAGINATION");
+}
+
+TEST(Base64, RoundTripsAndAcceptsBothAlphabets) {
+  for (std::string s : {"", "a", "ab", "abc", "abcd", "\xff\xfe\x00z"}) EXPECT_EQ(base64::decode(base64::encode(s)), s);
+  EXPECT_EQ(base64::encode("{\"id\":3}"), "eyJpZCI6M30=");
+  EXPECT_EQ(base64::decode("-_8"), base64::decode("+/8="));
+  EXPECT_FALSE(base64::decode("a b"));
 }
 
 }  // namespace
