@@ -12,13 +12,23 @@ namespace bhttp = beast::http;
 
 template <typename Stream>
 Task<FetchResult> exchange(Stream& stream, const std::string& host, const std::string& target,
-                           std::chrono::milliseconds timeout, size_t maxBody) {
+                           const FetchOptions& options) {
   FetchResult result;
-  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, target, 11};
-  request.set(bhttp::field::host, host);
-  request.set(bhttp::field::accept, "application/json");
+  bhttp::request<bhttp::string_body> request;
+  request.method_string(options.method);
+  request.target(target);
+  request.version(11);
   request.set(bhttp::field::user_agent, "watt");
-  beast::get_lowest_layer(stream).expires_after(timeout);
+  for (const auto& [name, value] : options.headers) {
+    if (beast::iequals(name, "host") || beast::iequals(name, "content-length") ||
+        beast::iequals(name, "transfer-encoding") || beast::iequals(name, "connection"))
+      continue;
+    request.set(name, value);
+  }
+  request.set(bhttp::field::host, host);
+  request.body() = options.body;
+  if (!options.body.empty() || options.method != "GET") request.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(options.timeout);
   auto [wec, wn] = co_await bhttp::async_write(stream, request, kNoThrow);
   if (wec) {
     result.error = "cannot send the request: " + wec.message();
@@ -26,7 +36,7 @@ Task<FetchResult> exchange(Stream& stream, const std::string& host, const std::s
   }
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(maxBody);
+  parser.body_limit(options.maxBody);
   auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
   if (rec) {
     result.error = "cannot read the answer: " + rec.message();
@@ -41,6 +51,15 @@ Task<FetchResult> exchange(Stream& stream, const std::string& host, const std::s
 
 Task<FetchResult> fetchUrl(asio::any_io_executor executor, std::string url, std::chrono::milliseconds timeout,
                            size_t maxBody) {
+  FetchOptions options;
+  options.headers.emplace_back("accept", "application/json");
+  options.timeout = timeout;
+  options.maxBody = maxBody;
+  co_return co_await fetch(std::move(executor), std::move(url), std::move(options));
+}
+
+Task<FetchResult> fetch(asio::any_io_executor executor, std::string url, FetchOptions options) {
+  const auto timeout = options.timeout;
   FetchResult result;
   auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https")) {
@@ -68,7 +87,7 @@ Task<FetchResult> fetchUrl(asio::any_io_executor executor, std::string url, std:
       result.error = "cannot connect to " + host + ":" + port + ": " + cec.message();
       co_return result;
     }
-    co_return co_await exchange(stream, hostHeader, target, timeout, maxBody);
+    co_return co_await exchange(stream, hostHeader, target, options);
   }
   asio::ssl::context context(asio::ssl::context::tls_client);
   context.set_default_verify_paths();
@@ -90,7 +109,7 @@ Task<FetchResult> fetchUrl(asio::any_io_executor executor, std::string url, std:
     result.error = "TLS handshake with " + host + " failed: " + hec.message();
     co_return result;
   }
-  co_return co_await exchange(stream, hostHeader, target, timeout, maxBody);
+  co_return co_await exchange(stream, hostHeader, target, options);
 }
 
 }  // namespace watt::http

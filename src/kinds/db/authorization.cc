@@ -203,6 +203,7 @@ Task<User> Authorizer::authenticate(const http::Request& request, asio::any_io_e
   const auto& config = impl_->config;
   User user;
   bool jwtConfigured = !config.jwtSecret.empty() || config.jwks;
+  bool sessionConfigured = jwtConfigured || !config.webhookUrl.empty();
   // 1. A bearer token signed with the configured secret, or by a key of its issuer (JWKS).
   if (jwtConfigured) {
     std::string_view auth = request.headers.get("authorization");
@@ -220,14 +221,42 @@ Task<User> Authorizer::authenticate(const http::Request& request, asio::any_io_e
       }
     }
   }
-  // 2. The admin secret: the request's own headers describe the user (without JWT), or the
-  // token's user becomes an admin (with JWT).
+  // 2. Without a valid token, the webhook (fastify-user): it receives the request's headers and
+  // body in a POST and answers the user as a JSON object; any status above 299 (or no answer)
+  // leaves the request anonymous.
+  if (!user.authenticated && !config.webhookUrl.empty()) {
+    http::FetchOptions options;
+    options.method = "POST";
+    for (const auto& h : request.headers) {
+      if (ascii::iequals(h.name, "content-length") || ascii::iequals(h.name, "host") ||
+          ascii::iequals(h.name, "connection"))
+        continue;
+      options.headers.emplace_back(h.name, h.value);
+    }
+    options.headers.emplace_back("accept-encoding", "identity");
+    options.body = request.body;
+    options.timeout = std::chrono::seconds(10);
+    http::FetchResult answer = co_await http::fetch(executor, config.webhookUrl, std::move(options));
+    if (answer.error.empty() && answer.status >= 200 && answer.status <= 299) {
+      error_code ec;
+      json::value data = json::parse(answer.body, ec);
+      if (!ec && data.is_object()) {
+        user.authenticated = true;
+        for (const auto& [key, value] : data.get_object())
+          user.claims[ascii::lower(std::string(key))] = value.is_array() ? json::serialize(value) : claimText(value);
+      }
+    } else if (!answer.error.empty()) {
+      observe::log().warn("The authorization webhook " + config.webhookUrl + " failed: " + answer.error);
+    }
+  }
+  // 3. The admin secret: the request's own headers describe the user (without JWT or webhook),
+  // or the token's user becomes an admin.
   if (!config.adminSecret.empty()) {
     std::string_view given = request.headers.get(kAdminSecretHeader);
     bool ok = given.size() == config.adminSecret.size() &&
               CRYPTO_memcmp(given.data(), config.adminSecret.data(), given.size()) == 0;
     if (ok) {
-      if (jwtConfigured) {
+      if (sessionConfigured) {
         user.claims[ascii::lower(config.roleKey)] = std::string(kAdminRole);
       } else {
         user.authenticated = true;
