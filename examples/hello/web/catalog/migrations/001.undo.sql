@@ -1,0 +1,2 @@
+DROP TABLE movies;
+DROP TABLE studios;
