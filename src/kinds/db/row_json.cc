@@ -164,12 +164,4 @@ void appendRow(std::string& out, const std::vector<const Field*>& columns, const
   out += '}';
 }
 
-json::value rowValueToJson(const Field& field, const sql::Value& value) {
-  std::string text;
-  appendValue(text, field, value);
-  error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? json::value(nullptr) : v;
-}
-
 }  // namespace watt::kinds::db

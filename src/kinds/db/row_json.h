@@ -24,7 +24,4 @@ void appendRow(std::string& out, const std::vector<const Field*>& columns, const
 // A field value as text, the way String(value) prints it (location headers, cursors).
 std::string valueAsText(const sql::Value& value);
 
-// A field value as a JSON value (GraphQL resolvers).
-json::value rowValueToJson(const Field& field, const sql::Value& value);
-
 }  // namespace watt::kinds::db
