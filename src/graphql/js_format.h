@@ -9,11 +9,11 @@
 #include <string_view>
 
 #include "common/asio.h"
+#include "common/js_number.h"
 
 namespace watt::graphql {
 
-// Number.prototype.toString() of a double ("NaN", "Infinity", "1e+21", "0.000001", "1e-7").
-std::string formatJsNumber(double value);
+using ::watt::js::formatJsNumber;  // Number.prototype.toString() of a double
 
 // String(n) for a JSON number (integers beyond 2^53 rounded as JSON.parse would).
 std::string formatJsNumber(const json::value& number);

@@ -76,8 +76,7 @@ Task<void> DbApplication::start() {
   if (config_.openapi.enabled) {
     rest_ = std::make_unique<RestApi>(*model_, config_, *database_, authorizer_.get());
     json::value doc = buildOpenApiDocument(*model_, config_);
-    openapiJson_ = json::serialize(doc);
-    openapiYaml_ = toYaml(doc);
+    document_ = ServedDocument{json::serialize(doc), toYaml(doc), config_.openapi.title, 301};
   }
   if (config_.graphql.enabled) {
     graphql_ = std::make_unique<GraphqlApi>(*model_, config_, *database_, authorizer_.get(),
@@ -124,25 +123,7 @@ Task<http::Response> DbApplication::serve(http::Request& request, unsigned loop)
   bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/" && get) co_return welcome();
   if (rest_ && get && path.starts_with("/documentation")) {
-    if (path == "/documentation") {
-      http::Response r;
-      r.status = 301;
-      r.headers.add("location", "/documentation/");
-      co_return r;
-    }
-    if (path == "/documentation/json") co_return http::Response::json(200, openapiJson_);
-    if (path == "/documentation/yaml") {
-      http::Response r;
-      r.headers.add("content-type", "text/plain; charset=utf-8");
-      r.body = openapiYaml_;
-      co_return r;
-    }
-    if (path == "/documentation/") {
-      http::Response r;
-      r.headers.add("content-type", "text/html; charset=utf-8");
-      r.body = documentationPage(config_.openapi.title, "/documentation/json");
-      co_return r;
-    }
+    if (auto page = serveDocumentation(path, document_)) co_return std::move(*page);
   }
   if (graphql_ && path == "/graphql") {
     auto executor = runtime::Loop::current()->context().get_executor();

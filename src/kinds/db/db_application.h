@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "db/database.h"
+#include "kinds/db/openapi.h"
 #include "runtime/application.h"
 #include "runtime/kind.h"
 
@@ -39,8 +40,7 @@ class DbApplication : public runtime::Application {
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<RestApi> rest_;
   std::unique_ptr<GraphqlApi> graphql_;
-  std::string openapiJson_;
-  std::string openapiYaml_;
+  ServedDocument document_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> inFlight_{0};

@@ -456,4 +456,27 @@ std::string documentationPage(std::string_view title, std::string_view jsonUrl) 
   return html;
 }
 
+std::optional<http::Response> serveDocumentation(std::string_view path, const ServedDocument& document) {
+  if (path == "/documentation") {
+    http::Response r;
+    r.status = document.redirectStatus;
+    r.headers.add("location", "/documentation/");
+    return r;
+  }
+  if (path == "/documentation/json") return http::Response::json(200, document.json);
+  if (path == "/documentation/yaml") {
+    http::Response r;
+    r.headers.add("content-type", "text/plain; charset=utf-8");
+    r.body = document.yaml;
+    return r;
+  }
+  if (path == "/documentation/") {
+    http::Response r;
+    r.headers.add("content-type", "text/html; charset=utf-8");
+    r.body = documentationPage(document.title, "/documentation/json");
+    return r;
+  }
+  return std::nullopt;
+}
+
 }  // namespace watt::kinds::db

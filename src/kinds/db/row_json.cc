@@ -4,53 +4,16 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/js_number.h"
+
 namespace watt::kinds::db {
 
 void appendJsNumber(std::string& out, double value) {
   if (!std::isfinite(value)) {
-    out += "null";
+    out += "null";  // JSON.stringify(Infinity)
     return;
   }
-  if (value == 0) {
-    out += '0';  // also -0
-    return;
-  }
-  // Shortest round-trip digits and exponent, then ECMAScript's layout rules.
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<size_t>(end - buf));
-  bool negative = sci.front() == '-';
-  if (negative) sci.remove_prefix(1);
-  size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e))
-    if (c != '.') digits += c;
-  int exponent = 0;
-  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exponent);
-  int k = static_cast<int>(digits.size());
-  int n = exponent + 1;  // value = 0.digits * 10^n
-  if (negative) out += '-';
-  if (k <= n && n <= 21) {
-    out += digits;
-    out.append(static_cast<size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
-    out.append(digits, 0, static_cast<size_t>(n));
-    out += '.';
-    out.append(digits, static_cast<size_t>(n));
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-n), '0');
-    out += digits;
-  } else {
-    out += digits[0];
-    if (k > 1) {
-      out += '.';
-      out.append(digits, 1);
-    }
-    out += 'e';
-    out += n - 1 >= 0 ? '+' : '-';
-    out += std::to_string(std::abs(n - 1));
-  }
+  out += js::formatJsNumber(value);
 }
 
 void appendJsonString(std::string& out, std::string_view text) {

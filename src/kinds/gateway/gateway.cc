@@ -89,8 +89,8 @@ Task<void> GatewayApplication::start() {
   }
   if (!composer_.empty()) {
     json::value doc = composer_.document(config_);
-    documentJson_ = json::serialize(doc);
-    documentYaml_ = db::toYaml(doc);
+    // The composer redirects /documentation with 302 (a db application with 301).
+    document_ = db::ServedDocument{json::serialize(doc), db::toYaml(doc), config_.openapiTitle, 302};
   }
 }
 
@@ -132,25 +132,7 @@ Task<http::Response> GatewayApplication::handle(http::Request request) {
     co_return co_await services_.mesh.dispatch(meshId, std::move(out));
   }
   if (!composer_.empty() && (request.method == "GET" || request.method == "HEAD") && path.starts_with("/documentation")) {
-    if (path == "/documentation") {
-      http::Response r;
-      r.status = 302;
-      r.headers.add("location", "/documentation/");
-      co_return r;
-    }
-    if (path == "/documentation/json") co_return http::Response::json(200, documentJson_);
-    if (path == "/documentation/yaml") {
-      http::Response r;
-      r.headers.add("content-type", "text/plain; charset=utf-8");
-      r.body = documentYaml_;
-      co_return r;
-    }
-    if (path == "/documentation/") {
-      http::Response r;
-      r.headers.add("content-type", "text/html; charset=utf-8");
-      r.body = db::documentationPage(config_.openapiTitle, "/documentation/json");
-      co_return r;
-    }
+    if (auto page = db::serveDocumentation(path, document_)) co_return std::move(*page);
   }
 
   auto match = router_.match(path);

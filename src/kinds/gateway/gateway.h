@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http/client.h"
+#include "kinds/db/openapi.h"
 #include "kinds/gateway/gateway_config.h"
 #include "kinds/gateway/openapi_composer.h"
 #include "kinds/gateway/router.h"
@@ -36,8 +37,7 @@ class GatewayApplication : public runtime::Application {
   runtime::RuntimeServices& services_;
   Router router_;
   OpenApiComposer composer_;
-  std::string documentJson_;
-  std::string documentYaml_;
+  db::ServedDocument document_;
   // Pools to external origins: [loop][route index], created on first use by that loop.
   std::vector<std::vector<std::unique_ptr<http::UpstreamPool>>> externalPools_;
 };
