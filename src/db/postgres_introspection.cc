@@ -15,24 +15,6 @@ bool flag(const Value& v) {
   return v.isBool() && v.boolean();
 }
 
-class Reader {
- public:
-  Reader(Connection& connection, std::string& error) : connection_(connection), error_(error) {}
-
-  std::optional<ResultSet> rows(const std::string& sql, const std::vector<Value>& params) {
-    QueryResult result = connection_.querySync(sql, params);
-    if (!result.ok()) {
-      error_ = "cannot read the database schema: " + result.error->message;
-      return std::nullopt;
-    }
-    return std::move(result.rows);
-  }
-
- private:
-  Connection& connection_;
-  std::string& error_;
-};
-
 // Domains read as their base type, arrays as their element type (plus isArray).
 constexpr const char* kColumnsSql = R"(
 WITH cols AS (
@@ -65,7 +47,7 @@ LEFT JOIN pg_catalog.pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnu
 WHERE con.conrelid = $1::oid AND con.contype IN ('p', 'u', 'f')
 ORDER BY con.contype, con.conname, k.ord)";
 
-bool readColumns(Reader& reader, Table& table, int64_t oid) {
+bool readColumns(CatalogReader& reader, Table& table, int64_t oid) {
   auto columns = reader.rows(kColumnsSql, {oid});
   if (!columns) return false;
   for (const auto& row : columns->rows) {
@@ -91,7 +73,7 @@ bool readColumns(Reader& reader, Table& table, int64_t oid) {
   return true;
 }
 
-bool readConstraints(Reader& reader, Table& table, int64_t oid) {
+bool readConstraints(CatalogReader& reader, Table& table, int64_t oid) {
   auto rows = reader.rows(kConstraintsSql, {oid});
   if (!rows) return false;
   std::string current;
@@ -132,7 +114,7 @@ bool readConstraints(Reader& reader, Table& table, int64_t oid) {
 
 std::optional<Schema> introspectPostgres(Connection& connection, const IntrospectOptions& options,
                                          std::string& error) {
-  Reader reader(connection, error);
+  CatalogReader reader(connection, error);
   std::vector<Value> schemas;
   for (const auto& s : options.schemas) schemas.emplace_back(s);
   if (schemas.empty()) schemas.emplace_back("public");

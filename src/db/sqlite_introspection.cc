@@ -23,25 +23,7 @@ std::string baseType(const std::string& declared) {
   return ascii::lower(ascii::trim(type));
 }
 
-class Reader {
- public:
-  Reader(Connection& connection, std::string& error) : connection_(connection), error_(error) {}
-
-  std::optional<ResultSet> rows(const std::string& sql, const std::vector<Value>& params) {
-    QueryResult result = connection_.querySync(sql, params);
-    if (!result.ok()) {
-      error_ = "cannot read the database schema: " + result.error->message;
-      return std::nullopt;
-    }
-    return std::move(result.rows);
-  }
-
- private:
-  Connection& connection_;
-  std::string& error_;
-};
-
-bool readColumns(Reader& reader, Table& table, bool withoutRowid) {
+bool readColumns(CatalogReader& reader, Table& table, bool withoutRowid) {
   auto columns = reader.rows(
       "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY "
       "cid",
@@ -79,7 +61,7 @@ bool readColumns(Reader& reader, Table& table, bool withoutRowid) {
   return true;
 }
 
-bool readUniqueConstraints(Reader& reader, Table& table) {
+bool readUniqueConstraints(CatalogReader& reader, Table& table) {
   auto indexes = reader.rows("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?)",
                              {table.name});
   if (!indexes) return false;
@@ -102,7 +84,7 @@ bool readUniqueConstraints(Reader& reader, Table& table) {
   return true;
 }
 
-bool readForeignKeys(Reader& reader, Table& table) {
+bool readForeignKeys(CatalogReader& reader, Table& table) {
   auto keys = reader.rows(
       "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?) ORDER BY id "
       "DESC, seq",
@@ -139,7 +121,7 @@ bool readForeignKeys(Reader& reader, Table& table) {
 
 std::optional<Schema> introspectSqlite(Connection& connection, const IntrospectOptions& options,
                                        std::string& error) {
-  Reader reader(connection, error);
+  CatalogReader reader(connection, error);
   auto list = reader.rows(
       "SELECT name, type, wr FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', "
       "'view', 'virtual')",
