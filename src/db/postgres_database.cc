@@ -17,7 +17,7 @@ namespace {
 
 // Type OIDs (pg_type.dat) of the columns that do not stay text.
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
-              kFloat8 = 701;
+              kFloat8 = 701, kTimestamp = 1114, kTimestampTz = 1184;
 
 // libpq's own messages span lines ("server closed the connection unexpectedly\n\tThis
 // probably means..."): one line, single spaces.
@@ -103,6 +103,13 @@ Value columnValue(Oid type, const char* text, int length) {
       PQfreemem(bytes);
       return v;
     }
+    case kTimestamp:
+    case kTimestampTz:
+      // node-postgres makes Dates of these, which clients see as ISO strings in UTC.
+      if (auto iso = postgres::isoTimestamp(view)) return Value(std::move(*iso));
+      if (view == "infinity") return Value(std::string("Infinity"));  // Date(Infinity)
+      if (view == "-infinity") return Value(std::string("-Infinity"));
+      return Value(std::string(view));
     default:
       // numeric stays text: exact, and Platformatic shows it as a string too. So do dates,
       // times, uuid, json, enums, arrays ("{1,2}") and every other type.

@@ -129,7 +129,14 @@ int64_t countOf(const sql::Value& v) {
 // driver hands graphql-js (numbers, strings, booleans, parsed JSON).
 json::value toGraphqlValue(const Column& c, const sql::Value& v) {
   if (v.isNull()) return nullptr;
-  if (c.list || c.scalar == Scalar::kJson) {
+  if (c.list) {
+    std::string text;
+    appendFieldValue(text, *c.field, v, true);  // PostgreSQL's {1,2} as [1,2]
+    error_code ec;
+    json::value parsed = json::parse(text, ec);
+    return ec ? json::value(nullptr) : parsed;
+  }
+  if (c.scalar == Scalar::kJson) {
     std::string text = valueAsText(v);
     error_code ec;
     json::value parsed = json::parse(text, ec);

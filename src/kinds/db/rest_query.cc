@@ -9,6 +9,7 @@
 
 #include "common/ascii.h"
 #include "common/utf8.h"
+#include "db/postgres_text.h"
 #include "kinds/db/row_json.h"
 
 namespace watt::kinds::db {
@@ -272,7 +273,20 @@ std::optional<sql::Value> coerceJson(const Field& field, const json::value& valu
       if (v->is_object()) return sql::Value(json::serialize(*v));
       break;
     case JsonType::kArray:
-      if (v->is_array()) return sql::Value(json::serialize(*v));
+      // Array columns exist on PostgreSQL only: the value travels as an array literal.
+      if (v->is_array()) {
+        std::vector<sql::Value> items;
+        for (const auto& item : v->get_array()) {
+          if (item.is_null()) items.emplace_back();
+          else if (item.is_string()) items.emplace_back(std::string(item.get_string()));
+          else if (item.is_int64()) items.emplace_back(item.get_int64());
+          else if (item.is_uint64()) items.emplace_back(static_cast<double>(item.get_uint64()));
+          else if (item.is_double()) items.emplace_back(item.get_double());
+          else if (item.is_bool()) items.emplace_back(item.get_bool());
+          else items.emplace_back(json::serialize(item));
+        }
+        return sql::Value(sql::postgres::arrayLiteral(items));
+      }
       break;
   }
   error = must;
@@ -427,8 +441,16 @@ std::variant<ListQuery, ApiError> parseListQuery(const Entity& entity, const Que
           items.push_back(field->itemType == JsonType::kInteger ? jsParseInt(item) : sql::Value(std::string(item)));
         q.where.all.push_back({field->column, opFromName(op), items});
       } else if (op == "any" || op == "all") {
-        semantic.push_back({400, "PLT_SQL_MAPPER_UNSUPPORTED_WHERE_CLAUSE",
-                            "The \"" + std::string(op) + "\" operator is not supported by this server yet"});
+        // value = ANY(column): the value has the type of the array's elements.
+        Field element = *field;
+        element.type = field->itemType;
+        std::string error;
+        auto v = coerceText(element, value, error);
+        if (!v) {
+          fail(7, field->column, sub, validation(prefix + error));
+          continue;
+        }
+        q.where.all.push_back({field->column, op == "any" ? sql::Op::kAny : sql::Op::kAll, {*v}});
       } else if (auto isNull = nullComparison(*field, op, value)) {
         q.where.all.push_back(*isNull);
       } else {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/js_number.h"
+#include "db/postgres_text.h"
 
 namespace watt::kinds::db {
 
@@ -68,7 +69,44 @@ void appendNumericText(std::string& out, const std::string& text, bool integer) 
   }
 }
 
-void appendValue(std::string& out, const Field& field, const sql::Value& v) {
+// A PostgreSQL array literal as a JSON array, elements in the field's element type (what
+// node-postgres hands Platformatic). False when `text` is not an array literal.
+bool appendArrayLiteral(std::string& out, JsonType itemType, std::string_view text, bool keepNulls) {
+  auto elements = sql::postgres::parseArrayLiteral(text);
+  if (!elements) return false;
+  out += '[';
+  for (size_t i = 0; i < elements->size(); ++i) {
+    const auto& e = (*elements)[i];
+    if (i > 0) out += ',';
+    if (!e.text) {
+      // The REST serializer (fast-json-stringify) writes a NULL element as its type's zero.
+      if (keepNulls) out += "null";
+      else if (itemType == JsonType::kInteger || itemType == JsonType::kNumber) out += '0';
+      else if (itemType == JsonType::kBoolean) out += "false";
+      else if (itemType == JsonType::kString) out += "\"\"";
+      else out += "null";
+    } else if (e.isArray) {
+      if (!appendArrayLiteral(out, itemType, *e.text, keepNulls)) appendJsonString(out, *e.text);
+    } else if (itemType == JsonType::kInteger || itemType == JsonType::kNumber) {
+      appendNumericText(out, *e.text, itemType == JsonType::kInteger);
+    } else if (itemType == JsonType::kBoolean) {
+      out += (*e.text == "t" || *e.text == "true") ? "true" : "false";
+    } else if (itemType == JsonType::kObject) {
+      error_code ec;
+      json::value parsed = json::parse(*e.text, ec);
+      if (!ec) out += json::serialize(parsed);
+      else appendJsonString(out, *e.text);
+    } else {
+      appendJsonString(out, *e.text);
+    }
+  }
+  out += ']';
+  return true;
+}
+
+}  // namespace
+
+void appendFieldValue(std::string& out, const Field& field, const sql::Value& v, bool keepNullElements) {
   if (v.isNull()) {
     out += "null";
     return;
@@ -95,8 +133,16 @@ void appendValue(std::string& out, const Field& field, const sql::Value& v) {
       else if (v.isInteger()) out += v.integer() != 0 ? "true" : "false";
       else out += (valueAsText(v) == "true" || valueAsText(v) == "t") ? "true" : "false";
       return;
-    case JsonType::kObject:
     case JsonType::kArray: {
+      std::string text = valueAsText(v);
+      if (appendArrayLiteral(out, field.itemType, text, keepNullElements)) return;  // PostgreSQL's {1,2}
+      error_code ec;
+      json::value parsed = json::parse(text, ec);
+      if (!ec) out += json::serialize(parsed);
+      else appendJsonString(out, text);
+      return;
+    }
+    case JsonType::kObject: {
       std::string text = valueAsText(v);
       error_code ec;
       json::value parsed = json::parse(text, ec);
@@ -110,8 +156,6 @@ void appendValue(std::string& out, const Field& field, const sql::Value& v) {
   appendJsonString(out, valueAsText(v));
 }
 
-}  // namespace
-
 void appendRow(std::string& out, const std::vector<const Field*>& columns, const std::vector<sql::Value>& row) {
   out += '{';
   bool first = true;
@@ -122,7 +166,7 @@ void appendRow(std::string& out, const std::vector<const Field*>& columns, const
     first = false;
     appendJsonString(out, f->name);
     out += ':';
-    appendValue(out, *f, row[i]);
+    appendFieldValue(out, *f, row[i]);
   }
   out += '}';
 }

@@ -17,6 +17,11 @@ namespace watt::kinds::db {
 void appendJsNumber(std::string& out, double value);
 void appendJsonString(std::string& out, std::string_view text);
 
+// One field's value as JSON, by the field's type (ids as strings, PostgreSQL arrays as JSON
+// arrays, json columns embedded). NULL array elements print as their type's zero value, as the
+// REST serializer does, unless `keepNullElements` (GraphQL keeps them null).
+void appendFieldValue(std::string& out, const Field& field, const sql::Value& value, bool keepNullElements = false);
+
 // A row of a result set as the entity's JSON object. `columns[i]` is the field of value i
 // (nullptr for columns the caller does not want printed).
 void appendRow(std::string& out, const std::vector<const Field*>& columns, const std::vector<sql::Value>& row);
