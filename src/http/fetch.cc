@@ -4,6 +4,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 
 namespace watt::http {
 namespace {
@@ -43,6 +44,7 @@ Task<FetchResult> exchange(Stream& stream, const std::string& host, const std::s
     co_return result;
   }
   result.status = static_cast<int>(parser.get().result_int());
+  result.location = std::string(parser.get()[bhttp::field::location]);
   result.body = std::move(parser.get().body());
   co_return result;
 }
@@ -58,7 +60,7 @@ Task<FetchResult> fetchUrl(asio::any_io_executor executor, std::string url, std:
   co_return co_await fetch(std::move(executor), std::move(url), std::move(options));
 }
 
-Task<FetchResult> fetch(asio::any_io_executor executor, std::string url, FetchOptions options) {
+static Task<FetchResult> fetchOnce(asio::any_io_executor executor, const std::string& url, const FetchOptions& options) {
   const auto timeout = options.timeout;
   FetchResult result;
   auto parsed = boost::urls::parse_absolute_uri(url);
@@ -110,6 +112,23 @@ Task<FetchResult> fetch(asio::any_io_executor executor, std::string url, FetchOp
     co_return result;
   }
   co_return co_await exchange(stream, hostHeader, target, options);
+}
+
+Task<FetchResult> fetch(asio::any_io_executor executor, std::string url, FetchOptions options) {
+  for (int redirects = 0;; ++redirects) {
+    FetchResult result = co_await fetchOnce(executor, url, options);
+    bool redirect = result.status == 301 || result.status == 302 || result.status == 303 ||
+                    result.status == 307 || result.status == 308;
+    if (!redirect || redirects >= options.followRedirects || options.method != "GET" || result.location.empty())
+      co_return result;
+    // The location, relative to the URL that answered.
+    auto base = boost::urls::parse_absolute_uri(url);
+    auto reference = boost::urls::parse_uri_reference(result.location);
+    if (!base || !reference) co_return result;
+    boost::urls::url next;
+    if (!boost::urls::resolve(*base, *reference, next)) co_return result;
+    url = std::string(next.buffer());
+  }
 }
 
 }  // namespace watt::http

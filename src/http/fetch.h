@@ -15,6 +15,7 @@ namespace watt::http {
 struct FetchResult {
   int status = 0;          // 0 when no answer was received
   std::string body;
+  std::string location;    // the location header, if any
   std::string error;       // set when the request failed
 };
 
@@ -24,6 +25,7 @@ struct FetchOptions {
   std::string body;
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   size_t maxBody = 1024 * 1024;
+  int followRedirects = 0;  // how many 301/302/303/307/308 answers to follow (GET only)
 };
 
 Task<FetchResult> fetch(asio::any_io_executor executor, std::string url, FetchOptions options);

@@ -33,26 +33,66 @@ struct CompiledRule {
   std::string role;
 };
 
-// Key sets of token issuers (JWKS), fetched on first use and kept for a while. Shared by the
-// loops: a mutex guards the map (a rare path: only RS256 tokens go there).
+// Key sets of token issuers (JWKS), fetched on first use and kept for a while; a token whose
+// key id is not in the set fetches it again (the issuer rotated its keys), at most
+// kRefetchBudget times per kRefetchWindow per issuer, so that made-up key ids cannot turn into a
+// flood of fetches. Shared by the loops: a mutex guards the map (only RS256 tokens come here).
 class KeySetCache {
  public:
   static constexpr auto kTtl = std::chrono::minutes(10);
+  static constexpr auto kRefetchWindow = std::chrono::seconds(10);
+  static constexpr int kRefetchBudget = 5;
+
   std::optional<json::array> get(const std::string& domain) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(domain);
-    if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.second > kTtl) return std::nullopt;
-    return it->second.first;
+    if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.fetched > kTtl) return std::nullopt;
+    return it->second.keys;
   }
   void put(const std::string& domain, json::array keys) {
     std::lock_guard lock(mutex_);
-    entries_[domain] = {std::move(keys), std::chrono::steady_clock::now()};
+    auto& entry = entries_[domain];
+    entry.keys = std::move(keys);
+    entry.fetched = std::chrono::steady_clock::now();
+  }
+  // Whether a key set we hold may be fetched again now (and counts it).
+  bool mayRefetch(const std::string& domain) {
+    std::lock_guard lock(mutex_);
+    auto& entry = entries_[domain];
+    auto now = std::chrono::steady_clock::now();
+    if (now - entry.windowStart > kRefetchWindow) {
+      entry.windowStart = now;
+      entry.refetches = 0;
+    }
+    return ++entry.refetches <= kRefetchBudget;
   }
 
  private:
+  struct Entry {
+    json::array keys;
+    std::chrono::steady_clock::time_point fetched;
+    std::chrono::steady_clock::time_point windowStart;
+    int refetches = 0;
+  };
   std::mutex mutex_;
-  std::map<std::string, std::pair<json::array, std::chrono::steady_clock::time_point>> entries_;
+  std::map<std::string, Entry> entries_;
 };
+
+// The key of a set with this kid (a token without one matches only a key without one, as the
+// reference's key store compares them) that may verify `algorithm` (a key that names another
+// algorithm is not used for this one).
+const json::object* findKey(const json::array& keys, const json::value* kid, std::string_view algorithm) {
+  for (const auto& key : keys) {
+    if (!key.is_object()) continue;
+    const auto& k = key.get_object();
+    const json::value* keyId = k.if_contains("kid");
+    if (kid ? !keyId || *keyId != *kid : keyId != nullptr) continue;
+    const json::value* alg = k.if_contains("alg");
+    if (alg && (!alg->is_string() || alg->get_string() != algorithm)) continue;
+    return &k;
+  }
+  return nullptr;
+}
 
 std::string withoutTrailingSlash(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
@@ -94,9 +134,17 @@ struct Authorizer::Impl {
                                    [&](const std::string& d) { return withoutTrailingSlash(d) == domain; });
         if (!allowed) co_return std::nullopt;
       }
-      auto keys = keySets->get(domain);
-      if (!keys) {
-        auto fetched = co_await http::fetchUrl(executor, domain + "/.well-known/jwks.json");
+      // Keys are matched by kid, as the reference's key store does.
+      const json::value* kid = token->header.if_contains("kid");
+      if (kid && !kid->is_string()) co_return std::nullopt;
+      auto cached = keySets->get(domain);
+      const json::object* key = cached ? findKey(*cached, kid, algorithm) : nullptr;
+      json::array fetchedKeys;
+      if (!key && (!cached || keySets->mayRefetch(domain))) {
+        http::FetchOptions options;
+        options.headers.emplace_back("accept", "application/json");
+        options.followRedirects = 3;
+        auto fetched = co_await http::fetch(executor, domain + "/.well-known/jwks.json", std::move(options));
         if (fetched.status != 200) {
           observe::log().warn("Cannot fetch the key set of " + domain + ": " +
                               (fetched.error.empty() ? "status " + std::to_string(fetched.status) : fetched.error));
@@ -106,20 +154,11 @@ struct Authorizer::Impl {
         json::value set = json::parse(fetched.body, ec);
         if (ec || !set.is_object() || !set.get_object().contains("keys") || !set.get_object().at("keys").is_array())
           co_return std::nullopt;
-        keys = set.get_object().at("keys").get_array();
-        keySets->put(domain, *keys);
+        fetchedKeys = set.get_object().at("keys").get_array();
+        keySets->put(domain, fetchedKeys);
+        key = findKey(fetchedKeys, kid, algorithm);
       }
-      auto kid = token->header.find("kid");
-      for (const auto& key : *keys) {
-        if (!key.is_object()) continue;
-        const auto& k = key.get_object();
-        auto keyId = k.find("kid");
-        bool match = kid == token->header.end() || (keyId != k.end() && keyId->value() == kid->value());
-        if (match && verifyRs256(*token, k)) {
-          ok = true;
-          break;
-        }
-      }
+      ok = key && verifyRs256(*token, *key);
     }
     if (!ok) co_return std::nullopt;
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

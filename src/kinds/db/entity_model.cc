@@ -194,10 +194,14 @@ void EntityModel::buildRelations() {
   std::vector<Fk> fks;
   for (auto& e : entities_) {
     if (e.isView || !e.source) continue;
-    // SQLite's pragma lists the last declared foreign key first; Platformatic walks that list.
-    const auto& declared = e.source->foreignKeys;
-    for (auto it = declared.rbegin(); it != declared.rend(); ++it) {
-      const auto& fk = *it;
+    // Platformatic walks the foreign keys in its catalog query's order: SQLite's pragma lists the
+    // last declared first; PostgreSQL's (tables with a schema) come by constraint name, as our
+    // introspection returns them.
+    std::vector<const sql::ForeignKey*> declared;
+    for (const auto& fk : e.source->foreignKeys) declared.push_back(&fk);
+    if (e.source->schema.empty()) std::reverse(declared.begin(), declared.end());
+    for (const sql::ForeignKey* fkPointer : declared) {
+      const auto& fk = *fkPointer;
       if (fk.columns.size() != 1 || fk.foreignColumns.size() != 1) continue;
       // The target is found by its singularized camelCase table name, like Platformatic does.
       std::string targetSingular = singularize(camelCase(fk.foreignTable));

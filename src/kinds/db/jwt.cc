@@ -76,13 +76,15 @@ bool verifyRs256(const JwtToken& token, const json::object& jwk) {
 }
 
 bool withinValidity(const JwtToken& token, int64_t now) {
+  // Present time claims must be numbers (NumericDate): a string or null `exp` is a broken
+  // token, not one that never expires.
   const auto& claims = token.claims;
-  if (auto exp = claims.find("exp"); exp != claims.end() && exp->value().is_number() &&
-                                     exp->value().to_number<double>() <= static_cast<double>(now))
-    return false;
-  if (auto nbf = claims.find("nbf"); nbf != claims.end() && nbf->value().is_number() &&
-                                     nbf->value().to_number<double>() > static_cast<double>(now))
-    return false;
+  if (const json::value* exp = claims.if_contains("exp")) {
+    if (!exp->is_number() || exp->to_number<double>() <= static_cast<double>(now)) return false;
+  }
+  if (const json::value* nbf = claims.if_contains("nbf")) {
+    if (!nbf->is_number() || nbf->to_number<double>() > static_cast<double>(now)) return false;
+  }
   return true;
 }
 
