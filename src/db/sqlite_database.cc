@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cctype>
 #include <exception>
+#include <mutex>
 
 #include "db/introspection.h"
 
@@ -121,6 +122,14 @@ std::string memoryUri(const DatabaseOptions& options) {
   return uri + "?vfs=memdb";
 }
 
+// Process-wide settings, applied once before the library initializes. Memory statistics are
+// off: with them on, every allocation inside SQLite takes one global mutex, which the loop
+// threads (a connection each) then contend for on every query.
+void configureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 // --- SqliteConnection ---------------------------------------------------------------------
@@ -128,6 +137,7 @@ std::string memoryUri(const DatabaseOptions& options) {
 std::unique_ptr<SqliteConnection> SqliteConnection::open(const std::string& target, bool isUri,
                                                          const DatabaseOptions& options,
                                                          std::string& error) {
+  configureSqliteOnce();
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (isUri) flags |= SQLITE_OPEN_URI;

@@ -69,11 +69,19 @@ std::string_view httpDate() {
   return {buffer, length};
 }
 
+// True when `text` holds CR, LF or NUL. A plain byte loop: std::string_view::find_first_of with
+// a three-character set calls memchr once per byte of `text`, which showed in profiles.
+static bool hasLineBreakOrNul(std::string_view text) {
+  for (unsigned char c : text)
+    if (c <= '\r' && (c == '\r' || c == '\n' || c == '\0')) return true;
+  return false;
+}
+
 // A header line. CR, LF and NUL never reach the wire from a value or name (an application that
 // put a client's text in a header must not be able to split the response): they are dropped.
 static void appendHeader(std::string& out, std::string_view name, std::string_view value) {
   auto append = [&](std::string_view text) {
-    if (text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos) {
+    if (!hasLineBreakOrNul(text)) {
       out += text;
       return;
     }
@@ -83,6 +91,14 @@ static void appendHeader(std::string& out, std::string_view name, std::string_vi
   append(name);
   out += ": ";
   append(value);
+  out += "\r\n";
+}
+
+// A header line whose name and value the server itself produced (no check needed).
+static void appendOwnHeader(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
   out += "\r\n";
 }
 
@@ -108,22 +124,22 @@ std::string serializeResponseHead(const Response& response, bool keepAlive, bool
   }
   bool streamed = response.stream && !headRequest && !statusHasNoBody(response.status);
   if (streamed) {
-    if (auto length = response.stream->length()) appendHeader(out, "content-length", std::to_string(*length));
-    else if (chunked) appendHeader(out, "transfer-encoding", "chunked");
+    if (auto length = response.stream->length()) appendOwnHeader(out, "content-length", std::to_string(*length));
+    else if (chunked) appendOwnHeader(out, "transfer-encoding", "chunked");
   } else if (!statusHasNoBody(response.status)) {
     // For HEAD, announce what a GET would carry when we know it (a proxied response's length).
     if (headRequest && upstreamLength) appendHeader(out, "content-length", *upstreamLength);
     else if (!headRequest || response.body.size() > 0 || !upstreamLength)
-      appendHeader(out, "content-length", std::to_string(response.body.size()));
+      appendOwnHeader(out, "content-length", std::to_string(response.body.size()));
   } else if (response.status == 304 && upstreamLength) {
     appendHeader(out, "content-length", *upstreamLength);
   }
-  if (!hasDate) appendHeader(out, "date", httpDate());
+  if (!hasDate) appendOwnHeader(out, "date", httpDate());
   if (keepAlive) {
-    appendHeader(out, "connection", "keep-alive");
-    if (!keepAliveHeader.empty()) appendHeader(out, "keep-alive", keepAliveHeader);
+    appendOwnHeader(out, "connection", "keep-alive");
+    if (!keepAliveHeader.empty()) appendOwnHeader(out, "keep-alive", keepAliveHeader);
   } else {
-    appendHeader(out, "connection", "close");
+    appendOwnHeader(out, "connection", "close");
   }
   out += "\r\n";
   return out;
@@ -151,9 +167,9 @@ std::string serializeRequestHead(const Request& request) {
     appendHeader(out, h.name, h.value);
   }
   if (!request.body.empty() || hadLength) {
-    appendHeader(out, "content-length", std::to_string(request.body.size()));
+    appendOwnHeader(out, "content-length", std::to_string(request.body.size()));
   }
-  appendHeader(out, "connection", "keep-alive");
+  appendOwnHeader(out, "connection", "keep-alive");
   out += "\r\n";
   return out;
 }

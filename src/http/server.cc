@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "common/ascii.h"
 #include "http/parser.h"
 #include "observe/logger.h"
@@ -41,8 +44,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       : server_(server),
         slot_(slot),
         remote_(remoteAddressOf(socket)),
-        socket_(std::move(socket)),
-        deadline_(socket_.get_executor()) {}
+        socket_(std::move(socket)) {}
 
   Task<void> run() {
     auto self = this->shared_from_this();
@@ -52,6 +54,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         error_code ec;
         socket_.close(ec);
       }
+    };
+    handle_.expire = [this] {
+      timedOut_ = true;
+      error_code ec;
+      socket_.cancel(ec);
     };
     auto it = slot.sessions.insert(slot.sessions.end(), &handle_);
     server_.connectionCounter().fetch_add(1, std::memory_order_relaxed);
@@ -66,24 +73,12 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
  private:
   // A deadline cancels the pending operation (it does not close the socket), so that the
-  // session can still answer 408. The generation guards against a timer that fired just before
-  // it was re-armed.
+  // session can still answer 408. Arming only records a time point: the loop's sweeper expires it.
   void arm(Millis timeout) {
     timedOut_ = false;
-    uint64_t generation = ++generation_;
-    deadline_.expires_after(timeout);
-    deadline_.async_wait([weak = this->weak_from_this(), generation](error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self || generation != self->generation_) return;
-      self->timedOut_ = true;
-      error_code ignored;
-      self->socket_.cancel(ignored);
-    });
+    handle_.deadline = std::chrono::steady_clock::now() + timeout;
   }
-  void disarm() {
-    ++generation_;
-    deadline_.cancel();
-  }
+  void disarm() { handle_.deadline = std::chrono::steady_clock::time_point::max(); }
 
   Task<void> serve() {
     const ServerLimits& limits = server_.limits();
@@ -232,8 +227,6 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   unsigned slot_;
   std::string remote_;
   Socket socket_;
-  asio::steady_timer deadline_;
-  uint64_t generation_ = 0;
   bool timedOut_ = false;
   beast::flat_buffer buffer_;
   bool idle_ = false;
@@ -264,17 +257,47 @@ Task<void> acceptLoop(Server& server, Acceptor& acceptor, unsigned slot) {
 Server::Server(ServerLimits limits, Handler handler, unsigned slots)
     : limits_(limits), handler_(std::move(handler)), slots_(slots) {
   keepAliveHeader_ = "timeout=" + std::to_string(limits_.keepAliveTimeout.count() / 1000);
+  Millis shortest = std::min({limits_.keepAliveTimeout, limits_.headersTimeout, limits_.requestTimeout});
+  sweepInterval_ = std::clamp(shortest / 8, Millis(10), Millis(1000));
 }
 
 Server::~Server() = default;
 
+void Server::startSweeper(unsigned index) {
+  Slot& slot = slots_[index];
+  if (slot.sweeper) return;
+  slot.sweeper.emplace(*slot.executor);
+  sweep(slot);
+}
+
+void Server::sweep(Slot& slot) {
+  slot.sweeper->expires_after(sweepInterval_);
+  slot.sweeper->async_wait([this, &slot](error_code ec) {
+    if (ec) return;
+    // A drained server with no connection left needs no sweeper: stop, so that nothing of this
+    // server is pending on the loop once its owner lets it go.
+    if (draining() && slot.sessions.empty()) return;
+    auto now = std::chrono::steady_clock::now();
+    std::vector<SessionHandle*> expired;
+    for (auto* handle : slot.sessions)
+      if (handle->deadline <= now) expired.push_back(handle);
+    for (auto* handle : expired) {
+      handle->deadline = std::chrono::steady_clock::time_point::max();
+      handle->expire();  // cancels the session's socket; the session reacts on a later turn
+    }
+    sweep(slot);
+  });
+}
+
 void Server::acceptOn(asio::ip::tcp::acceptor& acceptor, unsigned slot) {
   slots_[slot].executor = acceptor.get_executor();
+  startSweeper(slot);
   asio::co_spawn(acceptor.get_executor(), acceptLoop(*this, acceptor, slot), asio::detached);
 }
 
 void Server::acceptOn(asio::local::stream_protocol::acceptor& acceptor, unsigned slot) {
   slots_[slot].executor = acceptor.get_executor();
+  startSweeper(slot);
   asio::co_spawn(acceptor.get_executor(), acceptLoop(*this, acceptor, slot), asio::detached);
 }
 

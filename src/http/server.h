@@ -48,12 +48,18 @@ class Server {
   int64_t openConnections() const { return connections_.load(std::memory_order_relaxed); }
 
   // Implementation detail shared with the session template in server.cc.
+  // A session's deadline is a time point it sets and clears as it goes from phase to phase (no
+  // timer operation per request); one sweeper timer per loop expires the sessions whose
+  // deadline has passed, at a granularity of an eighth of the shortest limit (10 ms..1 s).
   struct SessionHandle {
     std::function<void()> closeIfIdle;
+    std::function<void()> expire;
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   };
   struct Slot {
     std::optional<asio::any_io_executor> executor;
     std::list<SessionHandle*> sessions;  // touched only on the slot's loop
+    std::optional<asio::steady_timer> sweeper;
   };
 
   const ServerLimits& limits() const { return limits_; }
@@ -64,6 +70,9 @@ class Server {
   const std::string& keepAliveHeader() const { return keepAliveHeader_; }
 
  private:
+  void startSweeper(unsigned slot);
+  void sweep(Slot& slot);
+
   ServerLimits limits_;
   Handler handler_;
   std::vector<Slot> slots_;
@@ -71,6 +80,7 @@ class Server {
   std::atomic<int64_t> inFlight_{0};
   std::atomic<int64_t> connections_{0};
   std::string keepAliveHeader_;
+  Millis sweepInterval_{1000};
 };
 
 }  // namespace watt::http
