@@ -100,9 +100,14 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       parser.body_limit(limits.bodyLimit);
       parser.eager(true);
 
-      arm(limits.headersTimeout);
-      auto [hec, hn] = co_await bhttp::async_read_header(socket_, buffer_, parser, kNoThrow);
-      disarm();
+      // Usually the whole head is already in the buffer: parse it in place, without an
+      // asynchronous operation; read more only when the parser needs it.
+      error_code hec = parseBuffered(parser);
+      if (hec == bhttp::error::need_more) {
+        arm(limits.headersTimeout);
+        hec = co_await readHeader(parser);
+        disarm();
+      }
       if (hec) {
         co_await fail(hec, /*inHeaders=*/true);
         co_return;
@@ -150,6 +155,38 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       if (!ok || !keepAlive) co_return;
     }
   }
+
+  // Feeds the buffered bytes to the parser. need_more: the head is not complete yet.
+  error_code parseBuffered(RequestParser& parser) {
+    error_code ec;
+    if (buffer_.size() == 0) return bhttp::error::need_more;
+    size_t used = parser.put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec) return ec;
+    // Without an error the head is complete (put() stops there, or further with eager()).
+    return parser.is_header_done() ? error_code() : error_code(bhttp::error::need_more);
+  }
+
+  // Reads until the parser has the whole head, as beast::http::async_read_header does: the
+  // parser's header limit bounds the buffer; end of stream before any byte is end_of_stream,
+  // in the middle of a head partial_message.
+  Task<error_code> readHeader(RequestParser& parser) {
+    for (;;) {
+      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
+      if (ec == asio::error::eof) {
+        if (!parser.got_some() && buffer_.size() == 0) co_return bhttp::error::end_of_stream;
+        error_code eofError;
+        parser.put_eof(eofError);
+        co_return eofError ? eofError : error_code(bhttp::error::partial_message);
+      }
+      if (ec) co_return ec;
+      buffer_.commit(n);
+      error_code parsed = parseBuffered(parser);
+      if (parsed != bhttp::error::need_more) co_return parsed;
+    }
+  }
+
+  static constexpr size_t kReadSize = 16 * 1024;
 
   Task<bool> write(const Response& response, bool keepAlive, bool headRequest) {
     std::string head = serializeResponseHead(response, keepAlive, headRequest, server_.keepAliveHeader());
