@@ -258,7 +258,7 @@ class ApplicationWorker {
     const init = this.#init
     this.#events = installGlobals(init, this.#index)
     if (init.meshSocket) {
-      await installFetchMesh(init.meshSocket, init.meshApplications ?? [])
+      await installFetchMesh(init.meshSocket, init.meshApplications ?? [], init.root)
       installHttpMesh(init.meshSocket)
     }
     this.#capture = installListenCapture(this.#socket, init.publicAddress)
@@ -556,9 +556,31 @@ function meshHostId (hostname) {
 
 // Node's fetch dispatches through undici's global dispatcher, which only exists after a first
 // fetch; it is replaced by a router that sends *.plt.local origins to the mesh socket.
-async function installFetchMesh (meshSocket, meshApplications) {
+// Loading undici costs about 10 MB per process, so it happens on the application's first
+// fetch() — unless the application has its own `undici` package, which may use the global
+// dispatcher without ever calling fetch(): then at start, before its code runs.
+async function installFetchMesh (meshSocket, meshApplications, root) {
   if (typeof globalThis.fetch !== 'function') return
-  await globalThis.fetch('data:,')
+  if (hasOwnUndici(root)) return installFetchDispatcher(meshSocket, meshApplications)
+  const originalFetch = globalThis.fetch
+  let installed = null
+  globalThis.fetch = function fetch (input, init) {
+    installed ??= installFetchDispatcher(meshSocket, meshApplications, originalFetch)
+    return installed.then(() => originalFetch(input, init))
+  }
+}
+
+function hasOwnUndici (root) {
+  try {
+    require.resolve('undici', { paths: [root] })
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function installFetchDispatcher (meshSocket, meshApplications, fetch = globalThis.fetch) {
+  await fetch('data:,')
   const original = globalThis[UNDICI_DISPATCHER]
   if (!original || typeof original.dispatch !== 'function') {
     process.stderr.write('[watt host] undici global dispatcher not found: fetch() will not use the mesh\n')
