@@ -615,7 +615,8 @@ const MESH_APP = `
       () => ({ resolved: true }),
       err => ({ name: err.name, message: err.message, cause: err.cause?.message })),
     '/esm-get': async () => (await import('./esm-get.mjs')).default('http://b.plt.local/esm'),
-    '/outside': () => fetchText(process.env.OUTSIDE_URL)
+    '/outside': () => fetchText(process.env.OUTSIDE_URL),
+    '/undici-loaded': async () => globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined
   }
   exports.build = () => (req, res) => {
     const url = new URL(req.url, 'http://x')
@@ -636,7 +637,10 @@ for (const workers of [1, 2]) {
     await host.next(m => m.type === 'ready' && m.worker === workers - 1, 'ready')
     const socket = init.sockets[workers - 1]
 
+    // undici (10 MB) is loaded by the first fetch(), not at start.
+    assert.strictEqual(await getJson(socket, '/undici-loaded'), false)
     assert.strictEqual(await getJson(socket, '/fetch'), 'mesh:POST /x?y=1')
+    assert.strictEqual(await getJson(socket, '/undici-loaded'), true)
     const post = seen.pop()
     assert.deepStrictEqual([post.method, post.url, post.host, post.body], ['POST', '/x?y=1', 'b.plt.local', 'hi'])
 
