@@ -44,7 +44,17 @@ int runStart(const StartOptions& options) {
   const auto& kinds = runtime::builtinKinds();
   auto result = config::loadProject(load, kinds.parsers());
 
-  if (result.config) observe::log().configure(result.config->logger.level, tty);
+  if (result.config) {
+    std::vector<std::pair<std::string, config::LogLevel>> levels;
+    for (const auto& app : result.config->applications)
+      if (app.logLevel) levels.emplace_back(app.id, *app.logLevel);
+    std::string error = observe::log().configure(result.config->logger, tty, levels);
+    if (!error.empty()) {
+      std::fprintf(stderr, "error: %s: %s\nwatt: nothing was started.\n",
+                   result.config->configFile.c_str(), error.c_str());
+      return 1;
+    }
+  }
   for (const auto& d : result.diagnostics.all()) {
     if (d.severity == config::Diagnostic::Severity::kWarning) observe::log().warn(d.format());
   }

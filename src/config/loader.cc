@@ -149,6 +149,9 @@ struct RuntimeSettings {
   std::optional<uint16_t> port;
   ServerConfig server;  // limits and the rest; hostname/port above track whether they were set
   std::optional<LogLevel> logLevel;
+  std::optional<std::vector<std::string>> redactPaths;
+  std::optional<std::string> redactCensor;
+  std::optional<std::vector<LogTarget>> logTargets;  // paths relative to the project root
   std::optional<RestartPolicy> restart;
   std::optional<Millis> startTimeout;
   GracefulShutdown graceful;
@@ -193,22 +196,119 @@ void readServer(const Node& node, RuntimeSettings& s) {
   r.finish();
 }
 
+std::optional<LogLevel> readLogLevel(const Node& v) {
+  auto name = v.asString();
+  if (!name) return std::nullopt;
+  if (auto level = parseLogLevel(*name)) return level;
+  v.error("expected one of fatal, error, warn, info, debug, trace, silent, got " + v.describe());
+  return std::nullopt;
+}
+
+// A pino destination: a file path, or 1/2 (also as strings) for stdout/stderr.
+void readLogDestination(const Node& v, LogTarget& t) {
+  if (v.isNumber() || (v.isString() && (v.raw()->get_string() == "1" || v.raw()->get_string() == "2"))) {
+    if (auto fd = v.asInteger(1, 2)) t.fd = static_cast<int>(*fd);
+    return;
+  }
+  if (auto path = v.asNonEmptyString()) t.path = *path;
+}
+
+// One `transport` target. Only the targets this server writes itself are kept; another one
+// (a pino transport package) is warned about and its records go to stdout instead.
+std::optional<LogTarget> readLogTarget(const Node& node, bool withLevel) {
+  ObjectReader r(node);
+  if (!r.valid()) return std::nullopt;
+  LogTarget t;
+  bool supported = false;
+  auto target = r.get("target");
+  std::string name;
+  if (!target.present()) {
+    node.error("a transport needs a \"target\" (pino/file or pino-pretty)");
+  } else if (auto n = target.asNonEmptyString()) {
+    name = *n;
+    if (name == "pino/file") {
+      supported = true;
+    } else if (name == "pino-pretty") {
+      t.format = LogTarget::Format::kPretty;
+      supported = true;
+    } else {
+      target.warning("the transport target \"" + name + "\" is not available in this server "
+                     "(it writes pino/file and pino-pretty itself); these records go to stdout");
+    }
+  }
+  if (withLevel) {
+    if (auto v = r.get("level"); v.present()) t.level = readLogLevel(v);
+  }
+  if (auto options = r.get("options"); options.present()) {
+    ObjectReader o(options);
+    if (o.valid() && supported) {
+      if (auto v = o.get("destination"); v.present()) readLogDestination(v, t);
+      if (auto v = o.get("mkdir"); v.present()) {
+        if (auto b = v.asBool()) t.mkdir = *b;
+      }
+      if (auto v = o.get("append"); v.present()) {
+        if (auto b = v.asBool()) t.append = *b;
+      }
+      if (t.format == LogTarget::Format::kPretty) {
+        if (auto v = o.get("colorize"); v.present()) t.colorize = v.asBool();
+        // pino-pretty's presentation options: accepted, the layout is this server's.
+        o.ignore({"translateTime", "ignore", "singleLine", "levelFirst", "messageFormat",
+                  "hideObject", "sync", "minimumLevel", "timestampKey", "messageKey",
+                  "levelKey", "errorLikeObjectKeys", "customColors", "colorizeObjects", "crlf"});
+      }
+      o.finish();
+    }
+  }
+  r.finish();
+  if (!supported) {
+    LogTarget stdoutTarget;
+    stdoutTarget.level = t.level;
+    return stdoutTarget;
+  }
+  return t;
+}
+
 void readLogger(const Node& node, RuntimeSettings& s) {
   ObjectReader r(node);
   if (!r.valid()) return;
   if (auto v = r.get("level"); v.present()) {
-    if (auto name = v.asString()) {
-      if (auto level = parseLogLevel(*name)) {
-        s.logLevel = *level;
-      } else {
-        v.error("expected one of fatal, error, warn, info, debug, trace, silent, got " +
-                v.describe());
+    if (auto level = readLogLevel(v)) s.logLevel = *level;
+  }
+  if (auto v = r.get("redact"); v.present()) {
+    ObjectReader rr(v);
+    if (rr.valid()) {
+      auto paths = rr.get("paths");
+      if (!paths.present()) v.error("\"redact\" needs \"paths\", an array of strings such as \"req.headers.authorization\"");
+      else if (auto list = paths.asStringArray()) s.redactPaths = *list;
+      if (auto c = rr.get("censor"); c.present()) {
+        if (auto censor = c.asString()) s.redactCensor = *censor;
       }
+      rr.finish();
     }
   }
-  r.acceptUnsupported({"transport", "pipeline", "formatters", "timestamp", "redact", "base",
-                       "messageKey", "customLevels", "openTelemetryExporter", "captureStdio",
-                       "pino"});
+  if (auto v = r.get("transport"); v.present()) {
+    std::vector<LogTarget> targets;
+    if (v.isObject() && v.raw()->get_object().contains("targets")) {
+      ObjectReader tr(v);
+      auto list = tr.get("targets");
+      if (!list.isArray()) {
+        list.error("expected an array of transport targets, got " + list.describe());
+      } else {
+        const auto& array = list.raw()->get_array();
+        for (size_t i = 0; i < array.size(); ++i) {
+          Node item(list.file(), list.diagnostics(), &array[i], list.path() + "[" + std::to_string(i) + "]");
+          if (auto t = readLogTarget(item, true)) targets.push_back(std::move(*t));
+        }
+      }
+      tr.acceptUnsupported({"options", "dedupe", "levels"});
+      tr.finish();
+    } else if (auto t = readLogTarget(v, false)) {
+      targets.push_back(std::move(*t));
+    }
+    s.logTargets = std::move(targets);
+  }
+  r.acceptUnsupported({"pipeline", "formatters", "timestamp", "base", "messageKey", "customLevels",
+                       "openTelemetryExporter", "captureStdio", "pino"});
   r.finish();
 }
 
@@ -874,6 +974,16 @@ void ProjectLoader::parseApplicationConfigs() {
     Node rootNode(file, diags_, haveDocument ? &file.document : nullptr, "");
     ObjectReader r(rootNode);
     r.ignore({"$schema", "module", "runtime"});
+    // The application's own `logger.level` (the rest of its logger block is the runtime's to say).
+    if (auto logger = r.get("logger"); logger.present()) {
+      ObjectReader lr(logger);
+      if (lr.valid()) {
+        if (auto v = lr.get("level"); v.present()) app.logLevel = readLogLevel(v);
+        lr.acceptUnsupported({"transport", "pipeline", "formatters", "timestamp", "redact", "base",
+                              "messageKey", "customLevels", "openTelemetryExporter", "captureStdio"});
+        lr.finish();
+      }
+    }
     app.kindConfig = kind->parse(r, ctx);
     r.finish();
     if (kind->validateFolder) kind->validateFolder(ctx, diags_);
@@ -893,6 +1003,14 @@ std::optional<RuntimeConfig> ProjectLoader::load() {
   if (settings_.hostname) config_.server.hostname = *settings_.hostname;
   if (settings_.port) config_.server.port = *settings_.port;
   if (settings_.logLevel) config_.logger.level = *settings_.logLevel;
+  if (settings_.redactPaths) config_.logger.redactPaths = *settings_.redactPaths;
+  if (settings_.redactCensor) config_.logger.redactCensor = *settings_.redactCensor;
+  if (settings_.logTargets) {
+    config_.logger.targets = *settings_.logTargets;
+    for (auto& t : config_.logger.targets) {
+      if (!t.path.empty()) t.path = (root_ / t.path).lexically_normal().string();
+    }
+  }
   if (settings_.restart) config_.restart = *settings_.restart;
   if (settings_.startTimeout) config_.startTimeout = *settings_.startTimeout;
   config_.gracefulShutdown = settings_.graceful;

@@ -30,8 +30,26 @@ enum class LogLevel : int {
 std::optional<LogLevel> parseLogLevel(std::string_view name);
 std::string_view logLevelName(LogLevel level);
 
+// Where log records go: pino's `logger.transport` targets this server writes itself.
+struct LogTarget {
+  enum class Format { kJson, kPretty };  // `pino/file`: JSON lines; `pino-pretty`: readable lines
+  Format format = Format::kJson;
+  std::string path;      // a file (absolute); empty: the descriptor `fd`
+  int fd = 1;            // 1 (stdout) or 2 (stderr) when `path` is empty
+  bool mkdir = false;    // create the file's folder
+  bool append = true;    // else truncate at start
+  std::optional<bool> colorize;        // pino-pretty: default when the destination is a terminal
+  std::optional<LogLevel> level;       // default: the logger's level
+};
+
 struct LoggerConfig {
   LogLevel level = LogLevel::kInfo;
+  // pino's `redact`: these paths of every record (the runtime's own and the applications' pino
+  // lines) have their value replaced by `redactCensor` when present.
+  std::vector<std::string> redactPaths;
+  std::string redactCensor = "[redacted]";
+  // Empty: JSON lines on stdout, readable lines when stdout is a terminal.
+  std::vector<LogTarget> targets;
 };
 
 // The public listener of the entrypoint. hostname/port are Watt's keys; the limits are this
@@ -72,6 +90,7 @@ struct ApplicationSpec {
   RestartPolicy restart;
   std::vector<std::string> execArgv;   // extra `node` flags (execArgv, nodeOptions)
   std::vector<std::string> arguments;  // process.argv additions
+  std::optional<LogLevel> logLevel;    // its own `logger.level`; default: the runtime's
   EnvMap env;  // the complete environment the application sees
   std::shared_ptr<const KindConfig> kindConfig;
 };

@@ -253,7 +253,7 @@ std::shared_ptr<const config::KindConfig> parseDb(ObjectReader& root, const conf
     }
   }
   if (auto a = root.get("authorization"); a.present()) readAuthorization(a, cfg->authorization);
-  root.acceptUnsupported({"server", "logger", "basePath", "types", "plugins", "application", "telemetry",
+  root.acceptUnsupported({"server", "basePath", "types", "plugins", "application", "telemetry",
                           "watch", "clients", "metrics"});
   return cfg;
 }

@@ -202,7 +202,7 @@ std::shared_ptr<const config::KindConfig> parseGateway(ObjectReader& root,
       }
     }
   }
-  root.acceptUnsupported({"server", "logger", "basePath", "types", "plugins", "application",
+  root.acceptUnsupported({"server", "basePath", "types", "plugins", "application",
                           "telemetry", "watch", "clients", "metrics"});
   return cfg;
 }

@@ -78,7 +78,7 @@ std::string NodeApplication::initMessage() const {
   }
   if (hasServer_) init["hasServer"] = *hasServer_;
   else init["hasServer"] = nullptr;
-  init["logLevel"] = config::logLevelName(services_.config.logger.level);
+  init["logLevel"] = config::logLevelName(spec().logLevel.value_or(services_.config.logger.level));
   return json::serialize(init) + "\n";
 }
 

@@ -52,7 +52,7 @@ std::shared_ptr<const config::KindConfig> parseNode(ObjectReader& root, const co
                          "disableBuildInDevelopment"});
     r.finish();
   }
-  root.acceptUnsupported({"logger", "server", "watch", "application"});
+  root.acceptUnsupported({"server", "watch", "application"});
   return cfg;
 }
 

@@ -488,3 +488,65 @@ TEST(Loader, BadKindNameInEntry) {
 
 }  // namespace
 }  // namespace watt::config
+
+namespace watt::config {
+namespace {
+using watt::testing::ProjectDir;
+
+TEST(Loader, LoggerRedactTransportTargetsAndApplicationLevels) {
+  ProjectDir dir;
+  dir.write("watt.json", R"({"$schema":"https://schemas.platformatic.dev/wattpm/3.0.0.json",
+    "entrypoint":"a","autoload":{"path":"web"},
+    "logger":{"level":"{LEVEL}","redact":{"paths":["req.headers.authorization"]},
+      "transport":{"targets":[
+        {"target":"pino/file","options":{"destination":"logs/app.log","mkdir":true,"append":false}},
+        {"target":"pino-pretty","level":"warn","options":{"destination":2,"colorize":true,"translateTime":"SYS:standard"}},
+        {"target":"pino-elasticsearch","options":{"node":"http://x"}}]}}})");
+  dir.nodeApp("web/a");
+  dir.write("web/a/platformatic.json", R"({"$schema":"https://schemas.platformatic.dev/@platformatic/node/3.0.0.json","logger":{"level":"debug"}})");
+  dir.nodeApp("web/b");
+  auto r = load(dir, {{"LEVEL", "warn"}});
+  ASSERT_TRUE(r.config) << errors(r);
+  const auto& logger = r.config->logger;
+  EXPECT_EQ(logger.level, LogLevel::kWarn);
+  EXPECT_EQ(logger.redactPaths, std::vector<std::string>{"req.headers.authorization"});
+  EXPECT_EQ(logger.redactCensor, "[redacted]");
+  ASSERT_EQ(logger.targets.size(), 3u);
+  EXPECT_EQ(logger.targets[0].format, LogTarget::Format::kJson);
+  EXPECT_EQ(logger.targets[0].path, (std::filesystem::path(dir.path()) / "logs/app.log").string());
+  EXPECT_TRUE(logger.targets[0].mkdir);
+  EXPECT_FALSE(logger.targets[0].append);
+  EXPECT_EQ(logger.targets[1].format, LogTarget::Format::kPretty);
+  EXPECT_EQ(logger.targets[1].fd, 2);
+  EXPECT_EQ(logger.targets[1].level, LogLevel::kWarn);
+  EXPECT_EQ(logger.targets[1].colorize, true);
+  // A transport package this server does not have: its records go to stdout, with a warning.
+  EXPECT_EQ(logger.targets[2].path, "");
+  EXPECT_EQ(logger.targets[2].fd, 1);
+  EXPECT_NE(warnings(r).find("logger.transport.targets[2].target"), std::string::npos) << warnings(r);
+  EXPECT_NE(warnings(r).find("pino-elasticsearch"), std::string::npos);
+  EXPECT_EQ(r.config->find("a")->logLevel, LogLevel::kDebug);
+  EXPECT_FALSE(r.config->find("b")->logLevel.has_value());
+  EXPECT_EQ(warnings(r).find("web/a/platformatic.json"), std::string::npos) << "logger.level is supported";
+}
+
+TEST(Loader, LoggerMistakesNameTheirPath) {
+  ProjectDir dir;
+  dir.write("watt.json", R"({"entrypoint":"a","autoload":{"path":"web"},
+    "logger":{"redact":{"censor":1},"transport":{"options":{}}}})");
+  dir.nodeApp("web/a");
+  dir.write("web/a/platformatic.json", R"({"$schema":"https://schemas.platformatic.dev/@platformatic/node/3.0.0.json","logger":{"level":"verbose"}})");
+  auto r = load(dir);
+  ASSERT_FALSE(r.config);
+  std::string e = errors(r);
+  EXPECT_NE(e.find("logger.redact"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"paths\""), std::string::npos) << e;
+  EXPECT_NE(e.find("logger.redact.censor"), std::string::npos) << e;
+  EXPECT_NE(e.find("logger.transport"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"target\""), std::string::npos) << e;
+  EXPECT_NE(e.find("web/a/platformatic.json"), std::string::npos) << e;
+  EXPECT_NE(e.find("verbose"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace watt::config
