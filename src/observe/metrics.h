@@ -126,9 +126,9 @@ class MetricsRegistry {
   // Startup only (before the first scrape): extra series rendered at each scrape.
   void addCollector(Collector collector) { collectors_.push_back(std::move(collector)); }
 
-  // The whole Prometheus text exposition (format 0.0.4). Any thread but a loop thread: it
-  // waits for every loop to hand over its shard (a loop that does not answer within a second
-  // is left out of this scrape).
+  // The whole Prometheus text exposition (format 0.0.4), from any thread. It waits for every
+  // loop to hand over its shard (a loop that does not answer within a second is left out of
+  // this scrape), so on a loop thread it holds that loop meanwhile: prefer another thread.
   std::string render();
 
   const config::MetricsConfig& config() const { return config_; }

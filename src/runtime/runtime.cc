@@ -431,7 +431,12 @@ int Runtime::run() {
     LoopGroup* loops = loops_.get();
     metrics_ = std::make_unique<observe::MetricsRegistry>(
         config_.metrics, std::move(ids), loops_->size(),
-        [loops](unsigned shard, std::function<void()> work) { loops->at(shard).post(std::move(work)); });
+        [loops](unsigned shard, std::function<void()> work) {
+          // A scrape from a loop thread (e.g. an API served on the loops) reads its own shard
+          // in place; the other loops answer by posting.
+          if (Loop::current() == &loops->at(shard)) work();
+          else loops->at(shard).post(std::move(work));
+        });
     services_->metrics = metrics_.get();
     mesh_.setMetrics(metrics_.get());
   }
