@@ -14,6 +14,7 @@ const { pathToFileURL, urlToHttpOptions } = require('node:url')
 const { Worker, isMainThread, parentPort, workerData, threadId } = require('node:worker_threads')
 
 const CONTROL_FD = 3
+const METRICS_INTERVAL = 1000
 const DEFAULT_STOP_TIMEOUT = 10000
 const MESH_SUFFIX = '.plt.local'
 const UNDICI_DISPATCHER = Symbol.for('undici.globalDispatcher.1')
@@ -137,6 +138,7 @@ function runOnMainThread (init, control) {
     process.off('uncaughtException', crashStartup)
     control.send({ type: 'ready', worker: 0, background })
   }, failStartup)
+  if (init.metrics) startMetricsSampler(sample => control.send({ ...sample, worker: 0 }))
 
   return {
     stop: () => app.stop(),
@@ -171,6 +173,8 @@ function startThread (init, index, control) {
     if (msg?.type === 'ready') {
       thread.ready = true
       control.send({ type: 'ready', worker: index, background: msg.background })
+    } else if (msg?.type === 'metrics') {
+      control.send({ ...msg, worker: index })
     } else if (msg?.type === 'failed') {
       thread.failed = true
       control.send({ type: 'failed', worker: index, message: msg.message, stack: msg.stack })
@@ -227,6 +231,42 @@ function threadMain () {
     ({ background }) => parentPort.postMessage({ type: 'ready', background }),
     err => parentPort.postMessage({ type: 'failed', ...describeError(err) })
   )
+  if (init.metrics) startMetricsSampler(sample => parentPort.postMessage(sample))
+}
+
+// Metrics of the current thread (its event loop and V8 heap), every METRICS_INTERVAL ms while
+// the runtime has metrics on: the `metrics` message of js/PROTOCOL.md. The timer does not keep
+// the thread alive.
+function startMetricsSampler (report) {
+  const { performance, monitorEventLoopDelay } = require('node:perf_hooks')
+  const v8 = require('node:v8')
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+  let last = performance.eventLoopUtilization()
+  const seconds = ns => (Number.isFinite(ns) ? ns / 1e9 : 0)
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization()
+    const elu = performance.eventLoopUtilization(now, last).utilization
+    last = now
+    const heap = v8.getHeapStatistics()
+    report({
+      type: 'metrics',
+      elu,
+      heapUsed: heap.used_heap_size,
+      heapTotal: heap.total_heap_size,
+      lag: {
+        min: seconds(delay.min),
+        max: seconds(delay.max),
+        mean: seconds(delay.mean),
+        stddev: seconds(delay.stddev),
+        p50: seconds(delay.percentile(50)),
+        p90: seconds(delay.percentile(90)),
+        p99: seconds(delay.percentile(99))
+      }
+    })
+    delay.reset()
+  }, METRICS_INTERVAL)
+  timer.unref()
 }
 
 // ---------------------------------------------------------------------------------------------

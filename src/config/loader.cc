@@ -159,6 +159,7 @@ struct RuntimeSettings {
   std::map<std::string, std::pair<int, std::string>> perAppWorkers;  // id -> (count, json path)
   std::vector<std::pair<std::string, std::string>> env;             // runtime "env" block
   std::optional<bool> strictEnv;
+  std::optional<MetricsConfig> metrics;
 };
 
 void readServer(const Node& node, RuntimeSettings& s) {
@@ -323,6 +324,112 @@ void readGracefulShutdown(const Node& node, RuntimeSettings& s) {
   r.finish();
 }
 
+// Prometheus label names: [a-zA-Z_][a-zA-Z0-9_]*, the "__" prefix being reserved.
+bool validLabelName(std::string_view name) {
+  if (name.empty() || name.starts_with("__")) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void readEndpoint(const Node& node, std::string& out) {
+  if (!node.present()) return;
+  auto e = node.asString();
+  if (!e) return;
+  if (e->empty() || e->front() != '/') {
+    node.error("expected a path starting with \"/\", got " + node.describe());
+    return;
+  }
+  out = *e;
+}
+
+void readHealthProbe(const Node& node, HealthProbeConfig& probe) {
+  if (!node.present()) return;
+  if (node.isBool()) {
+    probe.enabled = node.raw()->get_bool();
+    return;
+  }
+  ObjectReader r(node);
+  if (!r.valid()) return;
+  readEndpoint(r.get("endpoint"), probe.endpoint);
+  auto readAnswer = [](const Node& answer, int& status, std::string& body) {
+    if (!answer.present()) return;
+    ObjectReader ar(answer);
+    if (!ar.valid()) return;
+    if (auto v = ar.get("statusCode"); v.present()) {
+      if (auto c = v.asInteger(100, 599)) status = static_cast<int>(*c);
+    }
+    if (auto v = ar.get("body"); v.present()) {
+      if (auto b = v.asString()) body = *b;
+    }
+    ar.finish();
+  };
+  readAnswer(r.get("success"), probe.successStatus, probe.successBody);
+  readAnswer(r.get("fail"), probe.failStatus, probe.failBody);
+  r.finish();
+}
+
+void readMetrics(const Node& node, RuntimeSettings& s) {
+  MetricsConfig m;
+  if (!node.isObject()) {
+    if (auto b = node.asBool()) {
+      m.enabled = *b;
+      s.metrics = m;
+    }
+    return;
+  }
+  ObjectReader r(node);
+  m.enabled = true;
+  if (auto v = r.get("enabled"); v.present()) {
+    if (auto b = v.asBool()) m.enabled = *b;
+  }
+  if (auto v = r.get("hostname"); v.present()) {
+    if (auto h = v.asNonEmptyString()) m.hostname = *h;
+  }
+  if (auto v = r.get("port"); v.present()) {
+    if (auto p = v.asInteger(0, 65535)) m.port = static_cast<uint16_t>(*p);
+  }
+  readEndpoint(r.get("endpoint"), m.endpoint);
+  if (auto v = r.get("auth"); v.present()) {
+    ObjectReader ar(v);
+    if (ar.valid()) {
+      auto user = ar.get("username");
+      auto password = ar.get("password");
+      if (!user.present()) user.error("required");
+      if (!password.present()) password.error("required");
+      auto u = user.present() ? user.asString() : std::nullopt;
+      auto p = password.present() ? password.asString() : std::nullopt;
+      if (u && p) m.auth = std::make_pair(*u, *p);
+      ar.finish();
+    }
+  }
+  if (auto v = r.get("labels"); v.present()) {
+    if (auto labels = v.asStringMap()) {
+      for (const auto& [name, value] : *labels) {
+        if (validLabelName(name)) m.labels.emplace_back(name, value);
+        else v.error("\"" + name + "\" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+      }
+    }
+  }
+  if (auto v = r.get("applicationLabel"); v.present()) {
+    if (auto l = v.asString()) {
+      if (validLabelName(*l)) m.applicationLabel = *l;
+      else v.error("expected a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), got " + v.describe());
+    }
+  }
+  readHealthProbe(r.get("readiness"), m.readiness);
+  readHealthProbe(r.get("liveness"), m.liveness);
+  r.acceptUnsupported({"https", "httpClientMetrics", "plugins", "timeout", "otlpExporter",
+                       "opentelemetry", "httpCustomLabels"});
+  r.ignore({"healthChecksTimeouts"});  // deprecated and unused in Watt too
+  r.finish();
+  s.metrics = m;
+}
+
 bool isWattWorkersObject(const json::object& obj) {
   static const std::set<std::string, std::less<>> kKeys = {
       "static",      "dynamic",     "minimum",      "maximum",     "total",
@@ -359,13 +466,14 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
   if (auto v = r.get("env"); v.present()) {
     if (auto m = v.asStringMap()) s.env = *m;
   }
+  if (auto v = r.get("metrics"); v.present()) readMetrics(v, s);
   if (auto v = r.get("strictEnv"); v.present()) {
     if (v.isString() && v.raw()->get_string() == "warn") s.strictEnv = false;
     else if (auto b = v.asBool()) s.strictEnv = *b;
   }
   r.acceptUnsupported({"preload", "extensions", "basePath", "workersRestartDelay", "reuseTcpPorts",
                        "exitOnUnhandledErrors", "health", "healthProbes", "undici", "httpCache",
-                       "watch", "managementApi", "management", "metrics", "telemetry",
+                       "watch", "managementApi", "management", "telemetry",
                        "verticalScaler", "inspectorOptions", "applicationTimeout",
                        "startupConcurrency", "messagingTimeout", "resolvedApplicationsBasePath",
                        "envfile", "sourceMaps", "nodeModulesSourceMaps", "scheduler", "policies",
@@ -1014,6 +1122,7 @@ std::optional<RuntimeConfig> ProjectLoader::load() {
   if (settings_.restart) config_.restart = *settings_.restart;
   if (settings_.startTimeout) config_.startTimeout = *settings_.startTimeout;
   config_.gracefulShutdown = settings_.graceful;
+  if (settings_.metrics) config_.metrics = *settings_.metrics;
   config_.env = env_.env;
 
   if (settings_.strictEnv.value_or(false)) {

@@ -95,6 +95,29 @@ struct ApplicationSpec {
   std::shared_ptr<const KindConfig> kindConfig;
 };
 
+// A health probe of the metrics listener (Watt's metrics.readiness / metrics.liveness).
+struct HealthProbeConfig {
+  bool enabled = true;
+  std::string endpoint;
+  int successStatus = 200;
+  std::string successBody = "OK";
+  int failStatus = 500;
+  std::string failBody = "ERR";
+};
+
+// The Prometheus listener (Watt's `metrics`): true, or an object; absent or false = off.
+struct MetricsConfig {
+  bool enabled = false;
+  std::string hostname = "0.0.0.0";
+  uint16_t port = 9090;
+  std::string endpoint = "/metrics";
+  std::optional<std::pair<std::string, std::string>> auth;  // basic auth: username, password
+  std::vector<std::pair<std::string, std::string>> labels;  // added to every series
+  std::string applicationLabel = "applicationId";
+  HealthProbeConfig readiness{true, "/ready"};
+  HealthProbeConfig liveness{true, "/status"};
+};
+
 struct RuntimeConfig {
   std::string root;        // absolute project folder
   std::string configFile;  // absolute path of the runtime config file (may be synthesized)
@@ -102,6 +125,7 @@ struct RuntimeConfig {
   ServerConfig server;
   LoggerConfig logger;
   GracefulShutdown gracefulShutdown;
+  MetricsConfig metrics;
   RestartPolicy restart;
   Millis startTimeout{30'000};
   EnvMap env;  // environment of the runtime (real environment + root .env + PLT_*)

@@ -44,6 +44,10 @@ class Application {
   // kind needs at start, e.g. the applications whose OpenAPI documents a gateway composes).
   virtual std::vector<std::string> startAfter() const { return spec_.dependencies; }
 
+  // Any thread. False while the application is down (crashed and restarting, or not restarted):
+  // the liveness probe of the metrics listener fails then.
+  virtual bool live() const { return true; }
+
  private:
   const config::ApplicationSpec& spec_;
 };

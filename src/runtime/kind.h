@@ -23,6 +23,11 @@ struct PublicAddress {
 };
 
 class ProcessReaper;
+}  // namespace watt::runtime
+namespace watt::observe {
+class MetricsRegistry;
+}  // namespace watt::observe
+namespace watt::runtime {
 
 // What an application gets from the runtime.
 struct RuntimeServices {
@@ -35,6 +40,7 @@ struct RuntimeServices {
   std::string nodeExecutable;  // "node" or an absolute path
   std::string nodeHostScript;  // js/host.cjs
   PublicAddress publicAddress;
+  observe::MetricsRegistry* metrics = nullptr;  // null when metrics are off
 };
 
 struct Kind {

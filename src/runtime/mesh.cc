@@ -1,6 +1,10 @@
 #include "runtime/mesh.h"
 
+#include <chrono>
+
 #include "common/ascii.h"
+#include "observe/metrics.h"
+#include "runtime/loop.h"
 
 namespace watt::runtime {
 
@@ -26,7 +30,18 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
                  std::string(id) + "\" in this runtime",
         "PLT_MESH_NO_TARGET");
   }
-  co_return co_await target->handle(std::move(request));
+  Loop* loop = Loop::current();
+  if (!metrics_ || !loop) co_return co_await target->handle(std::move(request));
+  // Timed per target application: http_request_all_* and watt_mesh_request_duration_seconds.
+  auto start = std::chrono::steady_clock::now();
+  uint16_t index = 0;
+  while (applications_[index] != target) ++index;
+  uint8_t method = observe::methodIndex(request.method);
+  auto response = co_await target->handle(std::move(request));
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  metrics_->recordRequest(loop->index(), index, observe::RequestSource::kMesh, method,
+                          response.status, elapsed.count());
+  co_return response;
 }
 
 std::optional<std::string> Mesh::idFromHost(std::string_view host) {

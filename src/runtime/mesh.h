@@ -11,6 +11,10 @@
 #include "http/message.h"
 #include "runtime/application.h"
 
+namespace watt::observe {
+class MetricsRegistry;
+}  // namespace watt::observe
+
 namespace watt::runtime {
 
 class Mesh {
@@ -27,8 +31,12 @@ class Mesh {
   static std::optional<std::string> idFromHost(std::string_view host);
   static std::string hostFor(std::string_view id) { return std::string(id) + ".plt.local"; }
 
+  // Before the loops serve: mesh requests are then timed per target (metrics are off without).
+  void setMetrics(observe::MetricsRegistry* metrics) { metrics_ = metrics; }
+
  private:
   std::vector<Application*> applications_;
+  observe::MetricsRegistry* metrics_ = nullptr;
 };
 
 }  // namespace watt::runtime

@@ -68,6 +68,7 @@ Runtime::~Runtime() {
   // applications and listeners, then the loops.
   if (loops_) loops_->stop();
   publicAcceptors_.clear();
+  metricsListener_.reset();
   applications_.clear();
   publicServer_.reset();
   loops_.reset();
@@ -244,10 +245,20 @@ Task<bool> Runtime::startApplications() {
 
 void Runtime::startAccepting() {
   Application* entry = entrypoint_;
+  observe::MetricsRegistry* metrics = metrics_.get();
+  uint16_t entryIndex = 0;
+  while (applications_[entryIndex].get() != entry) ++entryIndex;
   publicServer_ = std::make_unique<http::Server>(
       limitsFrom(config_.server),
-      [entry](http::Request request) -> Task<http::Response> {
-        co_return co_await entry->handle(std::move(request));
+      [entry, metrics, entryIndex](http::Request request) -> Task<http::Response> {
+        if (!metrics) co_return co_await entry->handle(std::move(request));
+        auto start = std::chrono::steady_clock::now();
+        uint8_t method = observe::methodIndex(request.method);
+        auto response = co_await entry->handle(std::move(request));
+        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        metrics->recordRequest(Loop::current()->index(), entryIndex, observe::RequestSource::kPublic,
+                               method, response.status, elapsed.count());
+        co_return response;
       },
       loops_->size());
   // listen() here, before the "listening" line: no operation is pending on these acceptors yet,
@@ -262,6 +273,27 @@ void Runtime::startAccepting() {
     auto* acceptor = publicAcceptors_[i].get();
     loops_->at(i).post([server, acceptor, i] { server->acceptOn(*acceptor, i); });
   }
+}
+
+// The Prometheus listener serves from the start, so that /ready says "not yet" while the
+// applications start.
+bool Runtime::startMetrics() {
+  if (!metrics_) return true;
+  MetricsListener::Probes probes;
+  probes.ready = [this] { return phase_ == Phase::kRunning; };
+  probes.live = [this] {
+    for (const auto& app : applications_)
+      if (!app->live()) return false;
+    return true;
+  };
+  metricsListener_ = std::make_unique<MetricsListener>(control_, config_.metrics, *metrics_, probes);
+  std::string error = metricsListener_->start();
+  if (!error.empty()) {
+    observe::log().error(error);
+    return false;
+  }
+  observe::log().info("Prometheus metrics at " + metricsListener_->url() + config_.metrics.endpoint);
+  return true;
 }
 
 void Runtime::closePublicAcceptors() {
@@ -351,6 +383,7 @@ Task<void> Runtime::shutdown() {
     }
   }
   co_await stopApplications();
+  if (metricsListener_) metricsListener_->stop();
 }
 
 Task<void> Runtime::main() {
@@ -392,6 +425,21 @@ int Runtime::run() {
   services_ = std::make_unique<RuntimeServices>(RuntimeServices{
       *loops_, mesh_, control_, *reaper_, config_, socketDir_, options_.nodeExecutable,
       options_.nodeHostScript, PublicAddress{}});
+  if (config_.metrics.enabled) {
+    std::vector<std::string> ids;
+    for (const auto& spec : config_.applications) ids.push_back(spec.id);
+    LoopGroup* loops = loops_.get();
+    metrics_ = std::make_unique<observe::MetricsRegistry>(
+        config_.metrics, std::move(ids), loops_->size(),
+        [loops](unsigned shard, std::function<void()> work) {
+          // A scrape from a loop thread (e.g. an API served on the loops) reads its own shard
+          // in place; the other loops answer by posting.
+          if (Loop::current() == &loops->at(shard)) work();
+          else loops->at(shard).post(std::move(work));
+        });
+    services_->metrics = metrics_.get();
+    mesh_.setMetrics(metrics_.get());
+  }
 
   for (const auto& spec : config_.applications) {
     const Kind* kind = kinds_.find(spec.kind);
@@ -411,7 +459,7 @@ int Runtime::run() {
   signals_.emplace(control_, SIGINT, SIGTERM);
   armSignals();
   loops_->start();
-  if (!bindPublicListener()) {
+  if (!bindPublicListener() || !startMetrics()) {
     loops_->stop();
     return 1;
   }

@@ -15,6 +15,7 @@
 #include "runtime/kind.h"
 #include "runtime/loop.h"
 #include "runtime/mesh.h"
+#include "runtime/metrics_listener.h"
 
 namespace watt::runtime {
 
@@ -35,6 +36,7 @@ class Runtime {
   Task<void> main();
   Task<bool> startApplications();
   void startAccepting();
+  bool startMetrics();
   void armSignals();
   void onSignal(int signal);
   Task<void> shutdown();
@@ -61,6 +63,8 @@ class Runtime {
   Phase phase_ = Phase::kStarting;
   bool stopRequested_ = false;  // a signal arrived while starting
   std::optional<asio::signal_set> signals_;
+  std::unique_ptr<observe::MetricsRegistry> metrics_;  // null when metrics are off
+  std::unique_ptr<MetricsListener> metricsListener_;
 };
 
 }  // namespace watt::runtime

@@ -755,3 +755,40 @@ test('stop with worker threads closes every worker', async t => {
     assert.ok(host.messages.some(m => m.type === 'log' && m.worker === k && m.line === `closed ${k}`), `worker ${k} closed`)
   }
 })
+
+// --- Metrics ---------------------------------------------------------------------------------
+
+function assertMetricsSample (m) {
+  assert.ok(m.elu >= 0 && m.elu <= 1, `elu out of range: ${JSON.stringify(m)}`)
+  assert.ok(m.heapUsed > 0 && m.heapTotal >= m.heapUsed, `heap: ${JSON.stringify(m)}`)
+  for (const k of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99']) {
+    assert.strictEqual(typeof m.lag[k], 'number', `lag.${k}: ${JSON.stringify(m)}`)
+    assert.ok(m.lag[k] >= 0 && m.lag[k] < 60, `lag.${k}: ${JSON.stringify(m)}`)
+  }
+  assert.ok(m.lag.min <= m.lag.max, JSON.stringify(m))
+}
+
+test('metrics: true in init: every worker thread reports its event loop and heap', async t => {
+  const dir = makeApp(t, { 'index.js': THREAD_APP })
+  const init = makeInit(dir, 'index.js', { workers: 2, metrics: true })
+  const host = startHost(t, dir)
+  host.send(init)
+  const samples = await Promise.all([0, 1].map(k => host.next(m => m.type === 'metrics' && m.worker === k, `metrics of worker ${k}`)))
+  samples.forEach(assertMetricsSample)
+  assert.strictEqual((await host.stop()).code, 0)
+})
+
+test('metrics: true in init with one worker on the main thread', async t => {
+  const dir = makeApp(t, {
+    'index.js': `
+      const http = require('node:http')
+      exports.build = () => http.createServer((req, res) => res.end('ok'))
+    `
+  })
+  const init = makeInit(dir, 'index.js', { metrics: true })
+  const { host } = await startReady(t, dir, init)
+  const sample = await host.next(m => m.type === 'metrics', 'a metrics message')
+  assert.strictEqual(sample.worker, 0)
+  assertMetricsSample(sample)
+  assert.strictEqual((await host.stop()).code, 0)
+})

@@ -8,6 +8,7 @@
 #include "kinds/db/db_config.h"
 #include "kinds/db/entity_model.h"
 #include "kinds/db/graphql_api.h"
+#include "kinds/db/metered_database.h"
 #include "kinds/db/openapi.h"
 #include "kinds/db/rest_api.h"
 #include "observe/logger.h"
@@ -41,6 +42,10 @@ Task<void> DbApplication::start() {
   std::string error;
   database_ = sql::Database::open(config_.connection, options, error);
   if (!database_) throw runtime::StartError("The application \"" + id() + "\" cannot open its database: " + error);
+  if (services_.metrics) {
+    if (int index = services_.metrics->applicationIndex(id()); index >= 0)
+      database_ = std::make_unique<MeteredDatabase>(std::move(database_), *services_.metrics, static_cast<uint16_t>(index));
+  }
 
   if (config_.migrations.present && config_.migrations.autoApply) {
     sql::Migrator migrator(database_->controlConnection(), config_.migrations.dir, config_.migrations.table);

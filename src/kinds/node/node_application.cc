@@ -6,6 +6,7 @@
 
 #include "kinds/node/node_config.h"
 #include "observe/logger.h"
+#include "observe/metrics.h"
 
 namespace watt::kinds::node {
 namespace {
@@ -21,6 +22,29 @@ const NodeConfig& configOf(const config::ApplicationSpec& spec) {
 http::Response unavailable(const std::string& id, std::string_view why) {
   return http::Response::error(503, "Application \"" + id + "\" is not available: " + std::string(why),
                                "FST_REPLY_FROM_SERVICE_UNAVAILABLE");
+}
+
+// A `metrics` message of the host (js/PROTOCOL.md); missing or non-numeric fields read as 0.
+observe::NodeWorkerSample metricsSample(const json::object& msg) {
+  auto number = [](const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_number() ? it->value().to_number<double>() : 0.0;
+  };
+  observe::NodeWorkerSample s;
+  s.eventLoopUtilization = number(msg, "elu");
+  s.heapUsedBytes = number(msg, "heapUsed");
+  s.heapTotalBytes = number(msg, "heapTotal");
+  if (auto it = msg.find("lag"); it != msg.end() && it->value().is_object()) {
+    const auto& lag = it->value().get_object();
+    s.lagMin = number(lag, "min");
+    s.lagMax = number(lag, "max");
+    s.lagMean = number(lag, "mean");
+    s.lagStddev = number(lag, "stddev");
+    s.lagP50 = number(lag, "p50");
+    s.lagP90 = number(lag, "p90");
+    s.lagP99 = number(lag, "p99");
+  }
+  return s;
 }
 
 }  // namespace
@@ -79,6 +103,7 @@ std::string NodeApplication::initMessage() const {
   if (hasServer_) init["hasServer"] = *hasServer_;
   else init["hasServer"] = nullptr;
   init["logLevel"] = config::logLevelName(spec().logLevel.value_or(services_.config.logger.level));
+  init["metrics"] = services_.metrics != nullptr;
   return json::serialize(init) + "\n";
 }
 
@@ -152,6 +177,7 @@ void NodeApplication::onControlLine(std::string_view line, uint64_t generation) 
     setWorkerReady(worker, true);
     if (state_ == State::kRunning) {
       observe::log().info("Worker " + std::to_string(worker) + " of \"" + id() + "\" is ready again");
+      if (services_.metrics) services_.metrics->countRestart(index_);
     }
     wakeLauncher();
   } else if (type == "failed") {
@@ -164,6 +190,8 @@ void NodeApplication::onControlLine(std::string_view line, uint64_t generation) 
     } else {
       observe::log().error("Worker " + std::to_string(worker) + " of \"" + id() + "\" failed: " + message);
     }
+  } else if (type == "metrics") {
+    if (services_.metrics) services_.metrics->reportNodeWorker(index_, static_cast<int>(worker), metricsSample(msg));
   } else if (type == "workerExit") {
     std::string message = field("message") && field("message")->is_string()
                               ? std::string(field("message")->get_string())
@@ -192,6 +220,7 @@ Task<void> NodeApplication::sendControl(std::string line) {
 void NodeApplication::onProcessExit(runtime::ExitStatus status, uint64_t generation) {
   if (generation != generation_) return;
   exited_ = true;
+  if (services_.metrics) services_.metrics->setApplicationProcess(index_, 0);
   exitStatus_ = status;
   for (size_t k = 0; k < sockets_.size(); ++k) setWorkerReady(k, false);
   switch (state_.load()) {
@@ -243,6 +272,7 @@ Task<void> NodeApplication::relaunch() {
     if (state_ != State::kRestarting) co_return;
     state_ = State::kRunning;
     observe::log().info("Restarted the application \"" + id() + "\"");
+    if (services_.metrics) services_.metrics->countRestart(index_);
   } catch (const runtime::StartError& e) {
     if (state_ != State::kRestarting) co_return;
     observe::log().error(e.what());
@@ -273,6 +303,7 @@ Task<void> NodeApplication::launch() {
                               " (Node.js 20 or later must be installed)");
   }
   process_ = std::shared_ptr<runtime::ChildProcess>(std::move(*spawned));
+  if (services_.metrics) services_.metrics->setApplicationProcess(index_, process_->pid());
   auto process = process_;
   services_.reaper.watch(process->pid(), [this, generation](runtime::ExitStatus status) {
     onProcessExit(status, generation);

@@ -29,6 +29,7 @@ class NodeApplication : public runtime::Application {
   Task<void> start() override;
   Task<void> stop(runtime::Millis timeout) override;
   Task<http::Response> handle(http::Request request) override;
+  bool live() const override { return state_.load() == State::kRunning; }
 
  private:
   enum class State { kStopped, kStarting, kRunning, kRestarting, kStopping, kFailed };
