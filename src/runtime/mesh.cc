@@ -1,6 +1,7 @@
 #include "runtime/mesh.h"
 
 #include "common/ascii.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::runtime {
 
@@ -26,7 +27,7 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
                  std::string(id) + "\" in this runtime",
         "PLT_MESH_NO_TARGET");
   }
-  co_return co_await target->handle(std::move(request));
+  co_return co_await serveTraced(*target, std::move(request));
 }
 
 std::optional<std::string> Mesh::idFromHost(std::string_view host) {

@@ -10,7 +10,9 @@
 #include "kinds/db/graphql_api.h"
 #include "kinds/db/openapi.h"
 #include "kinds/db/rest_api.h"
+#include "kinds/db/traced_database.h"
 #include "observe/logger.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::kinds::db {
 namespace {
@@ -41,6 +43,7 @@ Task<void> DbApplication::start() {
   std::string error;
   database_ = sql::Database::open(config_.connection, options, error);
   if (!database_) throw runtime::StartError("The application \"" + id() + "\" cannot open its database: " + error);
+  database_ = tracedDatabase(std::move(database_));
 
   if (config_.migrations.present && config_.migrations.autoApply) {
     sql::Migrator migrator(database_->controlConnection(), config_.migrations.dir, config_.migrations.table);
@@ -111,7 +114,9 @@ Task<http::Response> DbApplication::handle(http::Request request) {
   try {
     response = co_await serve(request, loop->index());
   } catch (const std::exception& e) {
-    observe::log().error(std::string("Error while serving a request: ") + e.what(), id());
+    json::object fields = runtime::logFieldsOf(request);
+    observe::log().log(observe::LogLevel::kError, id(), std::string("Error while serving a request: ") + e.what(),
+                       &fields);
     response = http::Response::error(500, e.what());
   }
   inFlight_.fetch_sub(1);
