@@ -27,7 +27,9 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
                  std::string(id) + "\" in this runtime",
         "PLT_MESH_NO_TARGET");
   }
-  co_return co_await serveTraced(*target, std::move(request));
+  // Without telemetry, no wrapper coroutine at all.
+  if (observe::Tracer::instance()) co_return co_await serveTraced(*target, std::move(request));
+  co_return co_await target->handle(std::move(request));
 }
 
 std::optional<std::string> Mesh::idFromHost(std::string_view host) {

@@ -75,7 +75,11 @@ Task<http::Response> serveEntrypoint(Application& entry, http::Request request) 
   std::string requestId = request.requestId;
   http::Response response;
   try {
-    response = co_await serveTraced(entry, std::move(request), /*answerTraceparent=*/true);
+    if (observe::Tracer::instance()) {
+      response = co_await serveTraced(entry, std::move(request), /*answerTraceparent=*/true);
+    } else {
+      response = co_await entry.handle(std::move(request));
+    }
   } catch (const std::exception& e) {
     json::object errorFields{{"reqId", requestId}};
     observe::log().log(observe::LogLevel::kError, {},
@@ -285,9 +289,7 @@ void Runtime::startAccepting() {
   Application* entry = entrypoint_;
   publicServer_ = std::make_unique<http::Server>(
       limitsFrom(config_.server),
-      [entry](http::Request request) -> Task<http::Response> {
-        co_return co_await serveEntrypoint(*entry, std::move(request));
-      },
+      [entry](http::Request request) { return serveEntrypoint(*entry, std::move(request)); },
       loops_->size());
   // listen() here, before the "listening" line: no operation is pending on these acceptors yet,
   // so the control thread may touch them. Accepting then starts on each acceptor's own loop.

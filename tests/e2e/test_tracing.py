@@ -193,7 +193,8 @@ class CollectorDownTest(WattTestCase):
         w = self.watt("tracing", env={"OTLP_URL": dead})
         w.patch_json("watt.json", lambda d: d["telemetry"].update(
             exporter=[{"type": "otlp", "options": {"url": "{OTLP_URL}"}},
-                      {"type": "file", "options": {"path": "spans.log"}}]))
+                      {"type": "file", "options": {"path": "spans.log"}},
+                      {"type": "console"}]))
         w.start()
         for i in range(3):
             r = w.get(f"/shop/movies?title=x{i}")
@@ -217,6 +218,13 @@ class CollectorDownTest(WattTestCase):
         names = {l["name"] for l in lines}
         self.assertIn("GET /shop/movies", names)
         self.assertTrue(all(l["resource"]["attributes"]["service.name"].startswith("store-") for l in lines))
+        sql = next(l for l in lines if "db.query.text" in l["attributes"])
+        self.assertEqual(sql["kind"], 2)  # Watt's file records the API's SpanKind: CLIENT is 2
+        self.assertIn(sql["parentSpanContext"]["spanId"], {l["id"] for l in lines})
+        # The console exporter: a log record per span, named after the span's service.
+        rec = w.wait_for_log(lambda r: r.get("msg") == "span SELECT", what="a console span record")
+        self.assertEqual(rec["name"], "store-db")
+        self.assertEqual(rec["span"]["attributes"]["db.system"], "sqlite")
 
 
 class RequestIdTest(WattTestCase):
