@@ -10,7 +10,9 @@ import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import WattTestCase, free_port
+from test_db_support import make_database
 
+SQLITE = {"DATABASE_URL": "sqlite://./movies.sqlite", "DB_ENGINE": "sqlite"}
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CLIENT_SPAN = "00f067aa0ba902b7"
@@ -90,14 +92,14 @@ class TracingTest(WattTestCase):
     @classmethod
     def setUpClass(cls):
         cls.collector = Collector()
-        cls.w = cls.shared_watt("tracing", env={"OTLP_URL": cls.collector.url})
+        cls.w = cls.shared_watt("tracing", env={"OTLP_URL": cls.collector.url, **SQLITE})
 
     @classmethod
     def tearDownClass(cls):
         super().tearDownClass()
         cls.collector.close()
 
-    def check_tree(self, spans, root_parent):
+    def check_tree(self, spans, root_parent, system="sqlite", statements=1):
         self.assertEqual(len({s["traceId"] for s in spans}), 1)
         ids = {s["spanId"] for s in spans}
         self.assertEqual(len(ids), len(spans), "span ids are unique")
@@ -105,8 +107,10 @@ class TracingTest(WattTestCase):
         self.assertEqual(len(roots), 1, f"one root: {json.dumps(spans, indent=1)}")
         self.assertEqual(roots[0].get("parentSpanId"), root_parent)
         sql = [s for s in spans if "db.query.text" in s["attrs"]]
-        self.assertEqual(len(sql), 1, json.dumps(spans, indent=1))
-        path = chain(spans, sql[0])
+        self.assertEqual(len(sql), statements, json.dumps(spans, indent=1))
+        self.assertEqual({s["attrs"]["db.system"] for s in sql}, {system})
+        self.assertEqual(len({s.get("parentSpanId") for s in sql}), 1, "every statement under the db span")
+        path = chain(spans, sql[-1])
         self.assertEqual(
             [(s["service"], s["kind"]) for s in path],
             [("store-db", CLIENT), ("store-db", SERVER), ("store-shop", CLIENT), ("store-shop", SERVER),
@@ -187,10 +191,42 @@ class TracingTest(WattTestCase):
             self.assertEqual([s for s in self.collector.spans if s["traceId"] == "3" * 32], [])
 
 
+class PostgresTracingTest(WattTestCase):
+    """PostgreSQL queries suspend the request: with one loop and concurrent requests, each SQL
+    span (the second statement of a request too, issued after the first one resumed) must
+    still be the child of its own request's span."""
+
+    def test_concurrent_requests_on_one_loop_keep_their_own_trees(self):
+        db = make_database("postgres", "tracing", "db")
+        self.addCleanup(db.drop)
+        collector = Collector()
+        self.addCleanup(collector.close)
+        w = self.watt("tracing", env={"OTLP_URL": collector.url, **db.env()})
+        w.patch_json("watt.json", lambda d: d["server"].update(threads=1))
+        w.start()
+        traces = [f"{i:032x}" for i in range(1, 9)]
+        results = {}
+
+        def call(trace_id):
+            results[trace_id] = w.get("/shop/movies?title=Open%20Water&count=1",
+                                      headers={"traceparent": f"00-{trace_id}-{CLIENT_SPAN}-01"})
+
+        threads = [threading.Thread(target=call, args=(t,)) for t in traces]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for trace_id in traces:
+            r = results[trace_id]
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual([m["title"] for m in r.json()["movies"]], ["Open Water"])
+            TracingTest.check_tree(self, collector.trace(trace_id, 7), CLIENT_SPAN, "postgresql", statements=2)
+
+
 class CollectorDownTest(WattTestCase):
     def test_requests_succeed_and_dropped_spans_are_counted(self):
         dead = f"http://127.0.0.1:{free_port()}/v1/traces"
-        w = self.watt("tracing", env={"OTLP_URL": dead})
+        w = self.watt("tracing", env={"OTLP_URL": dead, **SQLITE})
         w.patch_json("watt.json", lambda d: d["telemetry"].update(
             exporter=[{"type": "otlp", "options": {"url": "{OTLP_URL}"}},
                       {"type": "file", "options": {"path": "spans.log"}},
@@ -243,7 +279,7 @@ class RequestIdTest(WattTestCase):
     def test_request_id_and_trace_ids_in_the_log_line_of_a_request(self):
         collector = Collector()
         self.addCleanup(collector.close)
-        w = self.watt("tracing", env={"OTLP_URL": collector.url})
+        w = self.watt("tracing", env={"OTLP_URL": collector.url, **SQLITE})
         w.patch_json("watt.json", {"logger": {"level": "debug"}})
         w.start()
         r = w.get("/shop/plain", headers={"x-request-id": "log-me-7",
