@@ -3,6 +3,7 @@
 // worker per thread), serves each worker's HTTP on the Unix socket the runtime assigned, routes
 // *.plt.local traffic to the mesh socket and speaks the fd 3 protocol described in js/PROTOCOL.md.
 
+const { AsyncLocalStorage } = require('node:async_hooks')
 const { EventEmitter } = require('node:events')
 const fs = require('node:fs')
 const http = require('node:http')
@@ -19,6 +20,10 @@ const DEFAULT_STOP_TIMEOUT = 10000
 const MESH_SUFFIX = '.plt.local'
 const UNDICI_DISPATCHER = Symbol.for('undici.globalDispatcher.1')
 const SERVABLE = 'an http.Server, a request handler, or a Fastify/Koa/Express application'
+
+// With telemetry on (`init.telemetry`), the request id and trace context of the request being
+// served: { requestId, traceparent }, added to the application's own mesh requests. Per thread.
+let correlation = null
 
 // ---------------------------------------------------------------------------------------------
 // Process side: control channel and worker orchestration (runs on the main thread).
@@ -297,6 +302,7 @@ class ApplicationWorker {
   async start () {
     const init = this.#init
     this.#events = installGlobals(init, this.#index)
+    if (init.telemetry === true) correlation = new AsyncLocalStorage()
     if (init.meshSocket) {
       await installFetchMesh(init.meshSocket, init.meshApplications ?? [], init.root)
       installHttpMesh(init.meshSocket)
@@ -482,6 +488,7 @@ function installListenCapture (socket, publicAddress) {
   const captured = new Promise(resolve => { onCapture = resolve })
 
   function prepare (server) {
+    if (correlation) installCorrelation(server)
     removeStaleSocket(socket)
     if (publicAddress) reportPublicAddress(server, publicAddress)
     // The runtime's connection pool is the only client of this socket: idle keep-alive
@@ -586,6 +593,46 @@ function closeServer (server) {
   })
 }
 
+// --- Request correlation ---------------------------------------------------------------------
+
+// Every request the server emits runs inside the correlation store, so that whatever the handler
+// does later (awaits, timers, streams) still sees the request it serves.
+function installCorrelation (server) {
+  const emit = server.emit
+  server.emit = function (event, req) {
+    if (event !== 'request' || !req?.headers) return emit.apply(this, arguments)
+    const context = { requestId: req.headers['x-request-id'], traceparent: req.headers.traceparent }
+    return correlation.run(context, () => emit.apply(this, arguments))
+  }
+}
+
+// The headers of an outgoing mesh request plus those of the request being served, unless the
+// application set them itself. `headers`: undici's flat array or object, or http's object.
+function withCorrelation (headers) {
+  const context = correlation?.getStore()
+  if (!context) return headers
+  const extra = []
+  if (context.traceparent) extra.push(['traceparent', context.traceparent])
+  if (context.requestId) extra.push(['x-request-id', context.requestId])
+  if (extra.length === 0) return headers
+  if (headers == null) return Object.fromEntries(extra)
+  if (Array.isArray(headers)) {
+    const flat = Array.isArray(headers[0]) ? headers.flat() : headers
+    const names = new Set()
+    for (let i = 0; i < flat.length; i += 2) names.add(String(flat[i]).toLowerCase())
+    const out = flat.slice()
+    for (const [k, v] of extra) if (!names.has(k)) out.push(k, v)
+    return out
+  }
+  if (typeof headers === 'object' && typeof headers[Symbol.iterator] !== 'function') {
+    const names = new Set(Object.keys(headers).map(k => k.toLowerCase()))
+    const out = { ...headers }
+    for (const [k, v] of extra) if (!names.has(k)) out[k] = v
+    return out
+  }
+  return headers
+}
+
 // --- Mesh -----------------------------------------------------------------------------------
 
 function meshHostId (hostname) {
@@ -636,7 +683,7 @@ async function installFetchDispatcher (meshSocket, meshApplications, fetch = glo
     const origin = new URL(String(opts.origin))
     const id = origin.protocol === 'http:' ? meshHostId(origin.hostname) : null
     if (id === null) return original.dispatch(opts, handler)
-    if (known.has(id)) return mesh.dispatch(opts, handler)
+    if (known.has(id)) return mesh.dispatch(correlation ? { ...opts, headers: withCorrelation(opts.headers) } : opts, handler)
     failDispatch(handler, new Error(`No target found for ${origin.hostname} in thread ${threadId}.`))
     return true
   }
@@ -690,6 +737,7 @@ function routeToMesh (args, socketPath, agent) {
 
   options.socketPath = socketPath
   if (options.agent === undefined) options.agent = agent
+  if (correlation) options.headers = withCorrelation(options.headers)
   return [options, ...rest]
 }
 

@@ -160,6 +160,7 @@ struct RuntimeSettings {
   std::vector<std::pair<std::string, std::string>> env;             // runtime "env" block
   std::optional<bool> strictEnv;
   std::optional<MetricsConfig> metrics;
+  std::optional<TelemetryConfig> telemetry;  // file paths still relative to the project root
 };
 
 void readServer(const Node& node, RuntimeSettings& s) {
@@ -313,6 +314,117 @@ void readLogger(const Node& node, RuntimeSettings& s) {
   r.finish();
 }
 
+void readTelemetryExporter(const Node& node, std::vector<TelemetryExporter>& out) {
+  ObjectReader r(node);
+  if (!r.valid()) return;
+  TelemetryExporter e;
+  if (auto v = r.get("type"); v.present()) {
+    if (auto type = v.asString()) {
+      if (*type == "console") e.type = TelemetryExporter::Type::kConsole;
+      else if (*type == "otlp") e.type = TelemetryExporter::Type::kOtlp;
+      else if (*type == "file") e.type = TelemetryExporter::Type::kFile;
+      else if (*type == "memory") e.type = TelemetryExporter::Type::kMemory;
+      else if (*type == "zipkin") {
+        e.type = TelemetryExporter::Type::kZipkin;
+        v.warning("the zipkin exporter is not supported by this server: spans are not exported to "
+                  "it (use \"otlp\"; Zipkin and Jaeger accept OTLP)");
+      } else {
+        v.error("expected one of console, otlp, file, memory, zipkin, got " + v.describe());
+      }
+    }
+  }
+  if (auto options = r.get("options"); options.present()) {
+    ObjectReader o(options);
+    if (auto v = o.get("url"); v.present()) {
+      if (auto url = v.asNonEmptyString()) {
+        if (url->starts_with("http://") || url->starts_with("https://")) e.url = *url;
+        else v.error("expected an http:// or https:// URL (the OTLP/HTTP traces endpoint), got " + v.describe());
+      }
+    }
+    if (auto v = o.get("headers"); v.present()) {
+      if (auto headers = v.asStringMap()) e.headers = *headers;
+    }
+    if (auto v = o.get("path"); v.present()) {
+      if (auto path = v.asNonEmptyString()) e.path = *path;
+    }
+    for (const char* key : {"protocol", "transport"}) {
+      if (auto v = o.get(key); v.present()) {
+        if (auto protocol = v.asString(); protocol && *protocol != "http") {
+          v.error("only \"http\" is supported (OTLP over HTTP with JSON), got " + v.describe());
+        }
+      }
+    }
+    o.acceptUnsupported({"timeoutMillis", "concurrencyLimit", "compression", "keepAlive",
+                         "httpAgentOptions"});
+    o.finish();
+  }
+  r.ignore({"processor"});
+  r.finish();
+  if (e.type == TelemetryExporter::Type::kOtlp && e.url.empty()) e.url = "http://localhost:4318/v1/traces";
+  if (e.type == TelemetryExporter::Type::kFile && e.path.empty()) e.path = "spans.log";
+  out.push_back(std::move(e));
+}
+
+// Watt's `telemetry` block (OpenTelemetry tracing); see TelemetryConfig.
+void readTelemetry(const Node& node, RuntimeSettings& s) {
+  ObjectReader r(node);
+  if (!r.valid()) return;
+  TelemetryConfig t;
+  t.enabled = true;
+  if (auto v = r.get("enabled"); v.present()) {
+    if (auto b = v.asBool()) t.enabled = *b;
+  }
+  if (auto v = r.get("applicationName"); v.present()) {
+    if (auto name = v.asNonEmptyString()) t.applicationName = *name;
+  } else {
+    r.node().error("missing required key \"applicationName\" (the service name of the spans)");
+  }
+  if (auto v = r.get("version"); v.present()) {
+    if (auto version = v.asString()) t.version = *version;
+  }
+  if (auto v = r.get("skip"); v.present()) {
+    if (!v.isArray()) {
+      v.error("expected an array of {\"method\", \"path\"} objects, got " + v.describe());
+    } else {
+      const auto& items = v.raw()->get_array();
+      for (size_t i = 0; i < items.size(); ++i) {
+        Node item(v.file(), v.diagnostics(), &items[i], v.path() + "[" + std::to_string(i) + "]");
+        ObjectReader ir(item);
+        if (!ir.valid()) continue;
+        TelemetrySkip skip;
+        if (auto p = ir.get("path"); p.present()) {
+          if (auto path = p.asString()) skip.path = *path;
+        }
+        if (auto m = ir.get("method"); m.present()) {
+          if (auto method = m.asString()) {
+            static const std::set<std::string, std::less<>> kMethods = {"GET", "POST", "PUT", "DELETE",
+                                                                        "PATCH", "HEAD", "OPTIONS"};
+            if (kMethods.contains(*method)) skip.method = *method;
+            else m.error("expected one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, got " + m.describe());
+          }
+        }
+        ir.finish();
+        t.skip.push_back(std::move(skip));
+      }
+    }
+  }
+  if (auto v = r.get("exporter"); v.present()) {
+    if (v.isArray()) {
+      const auto& items = v.raw()->get_array();
+      for (size_t i = 0; i < items.size(); ++i) {
+        Node item(v.file(), v.diagnostics(), &items[i], v.path() + "[" + std::to_string(i) + "]");
+        readTelemetryExporter(item, t.exporters);
+      }
+    } else {
+      readTelemetryExporter(v, t.exporters);
+    }
+  }
+  if (t.exporters.empty()) t.exporters.push_back(TelemetryExporter{});  // Watt's default: console
+  r.acceptUnsupported({"diagLogger"});
+  r.finish();
+  s.telemetry = std::move(t);
+}
+
 void readGracefulShutdown(const Node& node, RuntimeSettings& s) {
   ObjectReader r(node);
   if (!r.valid()) return;
@@ -462,6 +574,7 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
   if (auto v = r.get("restartOnError"); v.present()) s.restart = readRestartOnError(v);
   if (auto v = r.get("startTimeout"); v.present()) s.startTimeout = readMillis(v);
   if (auto v = r.get("gracefulShutdown"); v.present()) readGracefulShutdown(v, s);
+  if (auto v = r.get("telemetry"); v.present()) readTelemetry(v, s);
   if (auto v = r.get("workers"); v.present()) readRuntimeWorkers(v, s);
   if (auto v = r.get("env"); v.present()) {
     if (auto m = v.asStringMap()) s.env = *m;
@@ -473,7 +586,7 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
   }
   r.acceptUnsupported({"preload", "extensions", "basePath", "workersRestartDelay", "reuseTcpPorts",
                        "exitOnUnhandledErrors", "health", "healthProbes", "undici", "httpCache",
-                       "watch", "managementApi", "management", "telemetry",
+                       "watch", "managementApi", "management",
                        "verticalScaler", "inspectorOptions", "applicationTimeout",
                        "startupConcurrency", "messagingTimeout", "resolvedApplicationsBasePath",
                        "envfile", "sourceMaps", "nodeModulesSourceMaps", "scheduler", "policies",
@@ -1123,6 +1236,11 @@ std::optional<RuntimeConfig> ProjectLoader::load() {
   if (settings_.startTimeout) config_.startTimeout = *settings_.startTimeout;
   config_.gracefulShutdown = settings_.graceful;
   if (settings_.metrics) config_.metrics = *settings_.metrics;
+  if (settings_.telemetry) {
+    config_.telemetry = *settings_.telemetry;
+    for (auto& e : config_.telemetry.exporters)
+      if (!e.path.empty()) e.path = absoluteFrom(root_, e.path).string();
+  }
   config_.env = env_.env;
 
   if (settings_.strictEnv.value_or(false)) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/env_file.h"
@@ -64,6 +65,30 @@ struct ServerConfig {
   Millis headersTimeout{60'000};       // Node's default
   Millis requestTimeout{300'000};      // Node's default
   unsigned threads = 0;                // event-loop threads; 0 = one per CPU
+};
+
+// Watt's `telemetry` block (OpenTelemetry tracing): spans of every request, exported in batches.
+// `applicationName` names the runtime; each application's spans carry the service name
+// "{applicationName}-{application id}", as Watt names them.
+struct TelemetryExporter {
+  enum class Type { kConsole, kOtlp, kFile, kMemory, kZipkin };
+  Type type = Type::kConsole;
+  std::string url;  // otlp: the OTLP/HTTP traces endpoint
+  std::vector<std::pair<std::string, std::string>> headers;  // otlp: sent with every export
+  std::string path;  // file: absolute path of the JSON-lines file
+};
+
+struct TelemetrySkip {
+  std::string method;  // empty: any method
+  std::string path;    // compared with the request path (query excluded)
+};
+
+struct TelemetryConfig {
+  bool enabled = false;  // true when the block is present and `enabled` is not false
+  std::string applicationName;
+  std::string version;
+  std::vector<TelemetrySkip> skip;
+  std::vector<TelemetryExporter> exporters;
 };
 
 struct GracefulShutdown {
@@ -124,6 +149,7 @@ struct RuntimeConfig {
   std::string entrypoint;  // application id
   ServerConfig server;
   LoggerConfig logger;
+  TelemetryConfig telemetry;
   GracefulShutdown gracefulShutdown;
   MetricsConfig metrics;
   RestartPolicy restart;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/asio.h"
+#include "observe/trace_context.h"
 
 namespace watt::http {
 
@@ -54,6 +55,11 @@ struct Request {
   // Not part of the message: where it came from.
   std::string remoteAddress;
   std::string scheme = "http";
+  // Request correlation, set where a request enters the runtime (the public listener, the mesh
+  // socket of a Node application) and carried along every in-process hop; written back as the
+  // `x-request-id` and `traceparent` headers where a request leaves on a socket.
+  std::string requestId;
+  observe::TraceContext trace;  // invalid when tracing is off
 
   std::string_view path() const;
   std::string_view query() const;  // without '?', "" when none

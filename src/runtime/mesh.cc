@@ -5,6 +5,7 @@
 #include "common/ascii.h"
 #include "observe/metrics.h"
 #include "runtime/loop.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::runtime {
 
@@ -31,13 +32,20 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
         "PLT_MESH_NO_TARGET");
   }
   Loop* loop = Loop::current();
-  if (!metrics_ || !loop) co_return co_await target->handle(std::move(request));
+  bool traced = observe::Tracer::instance() != nullptr;
+  if (!metrics_ || !loop) {
+    // Without telemetry, no wrapper coroutine at all.
+    if (traced) co_return co_await serveTraced(*target, std::move(request));
+    co_return co_await target->handle(std::move(request));
+  }
   // Timed per target application: http_request_all_* and watt_mesh_request_duration_seconds.
   auto start = std::chrono::steady_clock::now();
   uint16_t index = 0;
   while (applications_[index] != target) ++index;
   uint8_t method = observe::methodIndex(request.method);
-  auto response = co_await target->handle(std::move(request));
+  http::Response response;
+  if (traced) response = co_await serveTraced(*target, std::move(request));
+  else response = co_await target->handle(std::move(request));
   std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   metrics_->recordRequest(loop->index(), index, observe::RequestSource::kMesh, method,
                           response.status, elapsed.count());

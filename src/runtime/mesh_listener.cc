@@ -4,6 +4,8 @@
 
 #include <future>
 
+#include "runtime/request_tracing.h"
+
 namespace watt::runtime {
 
 MeshListener::MeshListener(LoopGroup& loops, const Mesh& mesh, std::string path, std::string sourceId)
@@ -17,16 +19,25 @@ std::string MeshListener::start() {
   limits.bodyLimit = 64ull * 1024 * 1024;  // application to application: generous
   limits.keepAliveTimeout = std::chrono::hours(24);
   const Mesh* mesh = &mesh_;
+  const std::string* source = &sourceId_;
   server_ = std::make_unique<http::Server>(
       limits,
-      [mesh](http::Request request) -> Task<http::Response> {
+      [mesh, source](http::Request request) -> Task<http::Response> {
         auto id = Mesh::idFromHost(request.headers.get("host"));
         if (!id) {
           co_return http::Response::error(
               400, "Mesh requests must be addressed to http://{id}.plt.local, got host \"" +
                        std::string(request.headers.get("host")) + "\"");
         }
-        co_return co_await mesh->dispatch(*id, std::move(request));
+        // The application's own request id and trace context travel in its headers (js/host.cjs
+        // adds those of the request it is serving); the hop is a CLIENT span of the caller.
+        adoptIncoming(request);
+        std::string host(request.headers.get("host"));
+        observe::Span span = startClientSpan(*source, request, "http", host);
+        http::Response response = co_await mesh->dispatch(*id, std::move(request));
+        span.setHttpStatus(response.status);
+        span.end();
+        co_return response;
       },
       loops_.size());
 

@@ -11,6 +11,8 @@
 
 #include "common/ascii.h"
 #include "observe/logger.h"
+#include "observe/tracer.h"
+#include "runtime/request_tracing.h"
 
 namespace fs = std::filesystem;
 
@@ -57,6 +59,46 @@ struct Countdown {
   asio::steady_timer done;
 };
 
+// The public listener's handler: the request gets its id and trace context, the entrypoint
+// serves it, and the response carries `x-request-id` (and `traceparent` when traced, as Watt's
+// telemetry plugin answers). At debug level, a "request completed" line per request.
+Task<http::Response> serveEntrypoint(Application& entry, http::Request request) {
+  adoptIncoming(request);
+  bool logged = observe::log().enabled(observe::LogLevel::kDebug);
+  std::chrono::steady_clock::time_point started;
+  json::object fields;
+  if (logged) {
+    started = std::chrono::steady_clock::now();
+    fields = logFieldsOf(request);
+    fields["req"] = json::object{{"method", request.method}, {"url", request.target}};
+  }
+  std::string requestId = request.requestId;
+  http::Response response;
+  try {
+    if (observe::Tracer::instance()) {
+      response = co_await serveTraced(entry, std::move(request), /*answerTraceparent=*/true);
+    } else {
+      response = co_await entry.handle(std::move(request));
+    }
+  } catch (const std::exception& e) {
+    json::object errorFields{{"reqId", requestId}};
+    observe::log().log(observe::LogLevel::kError, {},
+                       std::string("unhandled error while serving a request: ") + e.what(), &errorFields);
+    response = http::Response::error(500, "Internal Server Error");
+  }
+  if (logged) {
+    // The entrypoint's own span, when it recorded one, is the span of this line.
+    if (auto own = observe::parseTraceparent(response.headers.get("traceparent")))
+      fields["spanId"] = observe::toHex(own->spanId);
+    fields["res"] = json::object{{"statusCode", response.status}};
+    fields["responseTime"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    observe::log().log(observe::LogLevel::kDebug, {}, "request completed", &fields);
+  }
+  response.headers.set("x-request-id", std::move(requestId));
+  co_return response;
+}
+
 }  // namespace
 
 Runtime::Runtime(const config::RuntimeConfig& config, const KindRegistry& kinds,
@@ -67,6 +109,7 @@ Runtime::~Runtime() {
   // I/O objects must go before the contexts they belong to: stop the threads, drop the
   // applications and listeners, then the loops.
   if (loops_) loops_->stop();
+  observe::Tracer::stop();
   publicAcceptors_.clear();
   metricsListener_.reset();
   applications_.clear();
@@ -248,19 +291,22 @@ void Runtime::startAccepting() {
   observe::MetricsRegistry* metrics = metrics_.get();
   uint16_t entryIndex = 0;
   while (applications_[entryIndex].get() != entry) ++entryIndex;
-  publicServer_ = std::make_unique<http::Server>(
-      limitsFrom(config_.server),
-      [entry, metrics, entryIndex](http::Request request) -> Task<http::Response> {
-        if (!metrics) co_return co_await entry->handle(std::move(request));
-        auto start = std::chrono::steady_clock::now();
-        uint8_t method = observe::methodIndex(request.method);
-        auto response = co_await entry->handle(std::move(request));
-        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-        metrics->recordRequest(Loop::current()->index(), entryIndex, observe::RequestSource::kPublic,
-                               method, response.status, elapsed.count());
-        co_return response;
-      },
-      loops_->size());
+  http::Handler handler;
+  if (metrics) {
+    handler = [entry, metrics, entryIndex](http::Request request) -> Task<http::Response> {
+      auto start = std::chrono::steady_clock::now();
+      uint8_t method = observe::methodIndex(request.method);
+      auto response = co_await serveEntrypoint(*entry, std::move(request));
+      std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+      metrics->recordRequest(Loop::current()->index(), entryIndex, observe::RequestSource::kPublic,
+                             method, response.status, elapsed.count());
+      co_return response;
+    };
+  } else {
+    handler = [entry](http::Request request) { return serveEntrypoint(*entry, std::move(request)); };
+  }
+  publicServer_ = std::make_unique<http::Server>(limitsFrom(config_.server), std::move(handler),
+                                                 loops_->size());
   // listen() here, before the "listening" line: no operation is pending on these acceptors yet,
   // so the control thread may touch them. Accepting then starts on each acceptor's own loop.
   for (auto& acceptor : publicAcceptors_) {
@@ -416,6 +462,11 @@ int Runtime::run() {
   unsigned threads = config_.server.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   loops_ = std::make_unique<LoopGroup>(threads);
+  if (config_.telemetry.enabled) {
+    std::vector<std::string> ids;
+    for (const auto& spec : config_.applications) ids.push_back(spec.id);
+    observe::Tracer::start(config_.telemetry, ids);
+  }
   reaper_ = std::make_unique<ProcessReaper>(control_);
   socketDir_ = makeSocketDir();
   if (socketDir_.empty()) {
@@ -477,6 +528,7 @@ int Runtime::run() {
   control_.run();
   reaper_->stop();
   loops_->stop();
+  observe::Tracer::stop();  // after the loops: exports the last spans
   return exitCode_;
 }
 

@@ -40,6 +40,8 @@ class Webhook:
                     self.answer(200, b"[1,2]")
                 elif token == "boom":
                     self.answer(500, b'{"X-PLATFORMATIC-ROLE":"user"}')
+                elif token == "hangup":
+                    self.close_connection = True  # no answer at all: the request fails
                 elif token in USERS:
                     self.answer(200, json.dumps(USERS[token]).encode())
                 else:
@@ -112,6 +114,13 @@ class WebhookBehaviour:
             with self.subTest(token=token):
                 self.assertAnonymous({"x-token": token})
         self.assertAnonymous({})
+
+    def test_a_failing_webhook_is_logged_with_the_request_id(self):
+        self.assertAnonymous({"x-token": "hangup", "x-request-id": f"hook-{self.engine}-1"})
+        rec = self.w.wait_for_log(lambda r: r.get("reqId") == f"hook-{self.engine}-1",
+                                  what="the webhook failure line")
+        self.assertEqual(rec["level"], 40)
+        self.assertIn(f"The authorization webhook {self.hook.url} failed", rec["msg"])
 
     def test_admin_secret_with_a_webhook_user_makes_an_admin(self):
         h = {"x-token": "t1", "X-PLATFORMATIC-ADMIN-SECRET": "s3cret"}

@@ -563,7 +563,7 @@ async function startFakeMesh (t, socketPath) {
     req.setEncoding('utf8')
     req.on('data', d => { body += d })
     req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, host: req.headers.host, body, connection: req.socket.meshId })
+      seen.push({ method: req.method, url: req.url, host: req.headers.host, body, connection: req.socket.meshId, headers: req.headers })
       res.end(`mesh:${req.method} ${req.url}`)
     })
   })
@@ -675,6 +675,50 @@ for (const workers of [1, 2]) {
     const target = `http://127.0.0.1:${outside.address().port}/`
     assert.strictEqual(await getJson(socket, `/outside?to=${encodeURIComponent(target)}`), `outside:127.0.0.1:${outside.address().port}`)
 
+    assert.strictEqual((await host.stop()).code, 0)
+  })
+}
+
+const CORRELATED_APP = `
+  const http = require('node:http')
+  const later = () => new Promise(resolve => setTimeout(resolve, 5))
+  function httpGet (url) {
+    return new Promise((resolve, reject) => {
+      http.get(url, { headers: { 'x-own': '1' } }, res => { res.resume(); res.on('end', resolve) }).on('error', reject)
+    })
+  }
+  exports.build = () => async (req, res) => {
+    await later()  // the context must survive awaits
+    await (await fetch('http://b.plt.local/f', { headers: { accept: 'text/plain' } })).text()
+    await httpGet('http://b.plt.local/g')
+    await (await fetch('http://b.plt.local/own', { headers: { 'x-request-id': 'mine' } })).text()
+    res.end('ok')
+  }
+`
+
+for (const telemetry of [true, false]) {
+  test(`mesh requests carry the served request's traceparent and x-request-id (telemetry: ${telemetry})`, async t => {
+    const dir = makeApp(t, { 'index.js': CORRELATED_APP })
+    const init = { ...makeInit(dir, 'index.js'), telemetry }
+    const seen = await startFakeMesh(t, init.meshSocket)
+    const { host } = await startReady(t, dir, init)
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+    const served = await Promise.all(['r1', 'r2'].map(id =>
+      request(init.sockets[0], { path: '/' + id, headers: { traceparent, 'x-request-id': id } })))
+    assert.deepStrictEqual(served.map(r => r.status), [200, 200])
+    assert.strictEqual(seen.length, 6)
+    for (const r of seen) {
+      assert.strictEqual(r.headers.traceparent, telemetry ? traceparent : undefined, JSON.stringify(r))
+      if (r.url === '/own') assert.strictEqual(r.headers['x-request-id'], 'mine')
+      else if (!telemetry) assert.strictEqual(r.headers['x-request-id'], undefined)
+    }
+    if (telemetry) {
+      // Two concurrent requests: each hop carries the id of the request it was made for.
+      const ids = seen.filter(r => r.url !== '/own').map(r => r.headers['x-request-id']).sort()
+      assert.deepStrictEqual(ids, ['r1', 'r1', 'r2', 'r2'])
+      assert.strictEqual(seen.find(r => r.url === '/g').headers['x-own'], '1')
+      assert.strictEqual(seen.find(r => r.url === '/f').headers.accept, 'text/plain')
+    }
     assert.strictEqual((await host.stop()).code, 0)
   })
 }

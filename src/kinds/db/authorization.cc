@@ -12,6 +12,8 @@
 #include "kinds/db/jwt.h"
 #include "kinds/db/naming.h"
 #include "observe/logger.h"
+#include "observe/tracer.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::kinds::db {
 namespace {
@@ -240,6 +242,9 @@ Authorizer::~Authorizer() = default;
 
 Task<User> Authorizer::authenticate(const http::Request& request, asio::any_io_executor executor) const {
   const auto& config = impl_->config;
+  // Fetching a key set or asking the webhook suspends the request: the loop's current trace
+  // (the parent of the SQL spans that follow) is put back before going on.
+  const observe::CurrentTrace trace = observe::currentTrace();
   User user;
   bool jwtConfigured = !config.jwtSecret.empty() || config.jwks;
   bool sessionConfigured = jwtConfigured || !config.webhookUrl.empty();
@@ -285,7 +290,9 @@ Task<User> Authorizer::authenticate(const http::Request& request, asio::any_io_e
           user.claims[ascii::lower(std::string(key))] = value.is_array() ? json::serialize(value) : claimText(value);
       }
     } else if (!answer.error.empty()) {
-      observe::log().warn("The authorization webhook " + config.webhookUrl + " failed: " + answer.error);
+      json::object fields = runtime::logFieldsOf(request);
+      observe::log().log(observe::LogLevel::kWarn, {},
+                         "The authorization webhook " + config.webhookUrl + " failed: " + answer.error, &fields);
     }
   }
   // 3. The admin secret: the request's own headers describe the user (without JWT or webhook),
@@ -306,6 +313,7 @@ Task<User> Authorizer::authenticate(const http::Request& request, asio::any_io_e
     }
   }
   user.roles = impl_->rolesOf(user);
+  observe::currentTrace() = trace;
   co_return user;
 }
 

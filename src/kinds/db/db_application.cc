@@ -11,7 +11,9 @@
 #include "kinds/db/metered_database.h"
 #include "kinds/db/openapi.h"
 #include "kinds/db/rest_api.h"
+#include "kinds/db/traced_database.h"
 #include "observe/logger.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::kinds::db {
 namespace {
@@ -46,6 +48,7 @@ Task<void> DbApplication::start() {
     if (int index = services_.metrics->applicationIndex(id()); index >= 0)
       database_ = std::make_unique<MeteredDatabase>(std::move(database_), *services_.metrics, static_cast<uint16_t>(index));
   }
+  database_ = tracedDatabase(std::move(database_));
 
   if (config_.migrations.present && config_.migrations.autoApply) {
     sql::Migrator migrator(database_->controlConnection(), config_.migrations.dir, config_.migrations.table);
@@ -116,7 +119,9 @@ Task<http::Response> DbApplication::handle(http::Request request) {
   try {
     response = co_await serve(request, loop->index());
   } catch (const std::exception& e) {
-    observe::log().error(std::string("Error while serving a request: ") + e.what(), id());
+    json::object fields = runtime::logFieldsOf(request);
+    observe::log().log(observe::LogLevel::kError, id(), std::string("Error while serving a request: ") + e.what(),
+                       &fields);
     response = http::Response::error(500, e.what());
   }
   inFlight_.fetch_sub(1);

@@ -3,6 +3,7 @@
 #include "common/ascii.h"
 #include "kinds/db/openapi.h"
 #include "observe/logger.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::kinds::gateway {
 namespace {
@@ -101,6 +102,8 @@ http::Request GatewayApplication::forwarded(http::Request& request, std::string 
   out.body = std::move(request.body);
   out.remoteAddress = request.remoteAddress;
   out.scheme = request.scheme;
+  out.requestId = request.requestId;
+  out.trace = request.trace;
   std::string forwardedHost(request.headers.get("host"));
   out.headers.reserve(request.headers.size() + 4);
   for (const auto& h : request.headers) {
@@ -128,8 +131,13 @@ Task<http::Response> GatewayApplication::handle(http::Request request) {
     if (target.empty()) target = "/";
     target += query;
     std::string meshId = op->source->meshId;
-    http::Request out = forwarded(request, std::move(target), runtime::Mesh::hostFor(meshId));
-    co_return co_await services_.mesh.dispatch(meshId, std::move(out));
+    std::string host = runtime::Mesh::hostFor(meshId);
+    http::Request out = forwarded(request, std::move(target), host);
+    observe::Span span = runtime::startClientSpan(id(), out, "http", host);
+    http::Response response = co_await services_.mesh.dispatch(meshId, std::move(out));
+    span.setHttpStatus(response.status);
+    span.end();
+    co_return response;
   }
   if (!composer_.empty() && (request.method == "GET" || request.method == "HEAD") && path.starts_with("/documentation")) {
     if (auto page = db::serveDocumentation(path, document_)) co_return std::move(*page);
@@ -150,16 +158,20 @@ Task<http::Response> GatewayApplication::handle(http::Request request) {
   target += match->remainder;
   if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
   target += query;
-  http::Request out = forwarded(request, std::move(target),
-                                route.external ? route.externalHost : runtime::Mesh::hostFor(route.meshId));
+  std::string host = route.external ? route.externalHost : runtime::Mesh::hostFor(route.meshId);
+  http::Request out = forwarded(request, std::move(target), host);
+  observe::Span span = runtime::startClientSpan(id(), out, "http", host);
 
   // (No co_await inside ?: — GCC 12 miscompiles it.)
   http::Response response;
   if (route.external) {
+    runtime::writeCorrelationHeaders(out);
     response = co_await forwardExternal(match->index, route, std::move(out));
   } else {
     response = co_await services_.mesh.dispatch(route.meshId, std::move(out));
   }
+  span.setHttpStatus(response.status);
+  span.end();
 
   if (route.rewriteLocation) {
     for (const auto& h : response.headers) {

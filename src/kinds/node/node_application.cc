@@ -7,6 +7,7 @@
 #include "kinds/node/node_config.h"
 #include "observe/logger.h"
 #include "observe/metrics.h"
+#include "runtime/request_tracing.h"
 
 namespace watt::kinds::node {
 namespace {
@@ -104,6 +105,7 @@ std::string NodeApplication::initMessage() const {
   else init["hasServer"] = nullptr;
   init["logLevel"] = config::logLevelName(spec().logLevel.value_or(services_.config.logger.level));
   init["metrics"] = services_.metrics != nullptr;
+  init["telemetry"] = services_.config.telemetry.enabled;
   return json::serialize(init) + "\n";
 }
 
@@ -415,6 +417,7 @@ Task<http::Response> NodeApplication::handle(http::Request request) {
   if (!loop) co_return unavailable(id(), "called outside the event loops");
   // Upstream requests are HTTP/1.1, where Host is mandatory (an HTTP/1.0 client may omit it).
   if (!request.headers.has("host")) request.headers.add("host", runtime::Mesh::hostFor(id()));
+  runtime::writeCorrelationHeaders(request);
   LoopState& state = loops_[loop->index()];
   const size_t workers = state.ready.size();
 

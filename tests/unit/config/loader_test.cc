@@ -548,5 +548,90 @@ TEST(Loader, LoggerMistakesNameTheirPath) {
   EXPECT_NE(e.find("verbose"), std::string::npos) << e;
 }
 
+TEST(LoaderTelemetry, AbsentMeansOff) {
+  ProjectDir dir;
+  basicProject(dir, R"({"autoload":{"path":"web"}})");
+  auto r = load(dir);
+  ASSERT_TRUE(r.config) << errors(r);
+  EXPECT_FALSE(r.config->telemetry.enabled);
+}
+
+TEST(LoaderTelemetry, ReadsWattsBlock) {
+  ProjectDir dir;
+  basicProject(dir, R"({"autoload":{"path":"web"},
+    "telemetry":{"applicationName":"shop","version":"1.2.3",
+      "skip":[{"method":"GET","path":"/health"},{"path":"/ready"}],
+      "exporter":[{"type":"otlp","options":{"url":"http://127.0.0.1:4318/v1/traces","headers":{"x-key":"k"}}},
+                  {"type":"file","options":{"path":"traces/spans.log"}},
+                  {"type":"memory"}]}})");
+  auto r = load(dir);
+  ASSERT_TRUE(r.config) << errors(r);
+  const auto& t = r.config->telemetry;
+  EXPECT_TRUE(t.enabled);
+  EXPECT_EQ(t.applicationName, "shop");
+  EXPECT_EQ(t.version, "1.2.3");
+  ASSERT_EQ(t.skip.size(), 2u);
+  EXPECT_EQ(t.skip[0].method, "GET");
+  EXPECT_EQ(t.skip[0].path, "/health");
+  EXPECT_EQ(t.skip[1].method, "");
+  ASSERT_EQ(t.exporters.size(), 3u);
+  EXPECT_EQ(t.exporters[0].type, TelemetryExporter::Type::kOtlp);
+  EXPECT_EQ(t.exporters[0].url, "http://127.0.0.1:4318/v1/traces");
+  ASSERT_EQ(t.exporters[0].headers.size(), 1u);
+  EXPECT_EQ(t.exporters[0].headers[0].first, "x-key");
+  EXPECT_EQ(t.exporters[1].type, TelemetryExporter::Type::kFile);
+  EXPECT_EQ(t.exporters[1].path, dir / "traces/spans.log");
+  EXPECT_EQ(t.exporters[2].type, TelemetryExporter::Type::kMemory);
+}
+
+TEST(LoaderTelemetry, DefaultsAndSeedRuntimeBlock) {
+  ProjectDir dir;
+  basicProject(dir, R"({"autoload":{"path":"web"},
+    "runtime":{"telemetry":{"applicationName":"{APP_NAME}","exporter":{"type":"otlp"}}}})");
+  auto r = load(dir, {{"APP_NAME", "seed"}});
+  ASSERT_TRUE(r.config) << errors(r);
+  const auto& t = r.config->telemetry;
+  EXPECT_TRUE(t.enabled);
+  EXPECT_EQ(t.applicationName, "seed");
+  ASSERT_EQ(t.exporters.size(), 1u);
+  EXPECT_EQ(t.exporters[0].url, "http://localhost:4318/v1/traces");
+
+  ProjectDir bare;
+  basicProject(bare, R"({"autoload":{"path":"web"},"telemetry":{"applicationName":"a","enabled":"false"}})");
+  auto off = load(bare);
+  ASSERT_TRUE(off.config) << errors(off);
+  EXPECT_FALSE(off.config->telemetry.enabled);
+  ASSERT_EQ(off.config->telemetry.exporters.size(), 1u);
+  EXPECT_EQ(off.config->telemetry.exporters[0].type, TelemetryExporter::Type::kConsole);
+}
+
+TEST(LoaderTelemetry, ErrorsNameThePath) {
+  ProjectDir dir;
+  basicProject(dir, R"({"autoload":{"path":"web"},
+    "telemetry":{"version":3,"skip":[{"method":"FETCH","path":"/x"}],
+      "exporter":{"type":"jaeger","options":{"url":"localhost:4318","protocol":"grpc","colour":1}},
+      "sampler":1}})");
+  auto r = load(dir);
+  EXPECT_FALSE(r.config);
+  std::string e = errors(r);
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry: missing required key \"applicationName\""));
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.version: expected a string"));
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.skip[0].method: expected one of GET"));
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.type: expected one of console, otlp"));
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.options.url: expected an http:// or https:// URL"));
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.options.protocol: only \"http\" is supported"));
+  EXPECT_THAT(e, HasSubstr("telemetry.exporter.options.colour"));
+  EXPECT_THAT(e, HasSubstr("telemetry.sampler"));
+}
+
+TEST(LoaderTelemetry, ZipkinIsAWarning) {
+  ProjectDir dir;
+  basicProject(dir, R"({"autoload":{"path":"web"},
+    "telemetry":{"applicationName":"a","exporter":[{"type":"zipkin"},{"type":"console"}]}})");
+  auto r = load(dir);
+  ASSERT_TRUE(r.config) << errors(r);
+  EXPECT_THAT(warnings(r), HasSubstr("telemetry.exporter[0].type: the zipkin exporter is not supported"));
+}
+
 }  // namespace
 }  // namespace watt::config

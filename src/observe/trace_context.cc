@@ -1,0 +1,144 @@
+#include "observe/trace_context.h"
+
+#include <random>
+
+namespace watt::observe {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // the specification allows lower-case digits only
+}
+
+bool parseHex(std::string_view text, uint8_t* out) {
+  for (size_t i = 0; i < text.size() / 2; ++i) {
+    int hi = hexValue(text[2 * i]);
+    int lo = hexValue(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return true;
+}
+
+template <size_t N>
+bool allZero(const std::array<uint8_t, N>& id) {
+  for (uint8_t b : id)
+    if (b != 0) return false;
+  return true;
+}
+
+// xoshiro256** seeded once per thread: ids on the request path cost a few nanoseconds.
+class IdGenerator {
+ public:
+  IdGenerator() {
+    std::random_device rd;
+    for (auto& s : state_) s = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    if ((state_[0] | state_[1] | state_[2] | state_[3]) == 0) state_[0] = 1;
+  }
+  uint64_t next() {
+    uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t state_[4];
+};
+
+IdGenerator& generator() {
+  thread_local IdGenerator g;
+  return g;
+}
+
+void fillRandom(uint8_t* out, size_t size) {
+  for (size_t i = 0; i < size; i += 8) {
+    uint64_t v = generator().next();
+    for (size_t j = 0; j < 8 && i + j < size; ++j) out[i + j] = static_cast<uint8_t>(v >> (8 * j));
+  }
+}
+
+}  // namespace
+
+bool TraceContext::valid() const {
+  return !allZero(traceId) && !allZero(spanId);
+}
+
+std::optional<TraceContext> parseTraceparent(std::string_view header) {
+  // version "-" trace-id "-" parent-id "-" flags: 2 + 1 + 32 + 1 + 16 + 1 + 2 = 55.
+  while (!header.empty() && (header.back() == ' ' || header.back() == '\t'))
+    header.remove_suffix(1);
+  while (!header.empty() && (header.front() == ' ' || header.front() == '\t'))
+    header.remove_prefix(1);
+  if (header.size() < 55) return std::nullopt;
+  uint8_t version = 0;
+  if (!parseHex(header.substr(0, 2), &version) || version == 0xff) return std::nullopt;
+  if (version == 0 && header.size() != 55) return std::nullopt;
+  if (version != 0 && header.size() > 55 && header[55] != '-') return std::nullopt;
+  if (header[2] != '-' || header[35] != '-' || header[52] != '-') return std::nullopt;
+  TraceContext context;
+  if (!parseHex(header.substr(3, 32), context.traceId.data())) return std::nullopt;
+  if (!parseHex(header.substr(36, 16), context.spanId.data())) return std::nullopt;
+  if (!parseHex(header.substr(53, 2), &context.flags)) return std::nullopt;
+  if (!context.valid()) return std::nullopt;
+  return context;
+}
+
+std::string toHex(const uint8_t* data, size_t size) {
+  std::string out(size * 2, '0');
+  for (size_t i = 0; i < size; ++i) {
+    out[2 * i] = kHex[data[i] >> 4];
+    out[2 * i + 1] = kHex[data[i] & 15];
+  }
+  return out;
+}
+
+std::string formatTraceparent(const TraceContext& context) {
+  std::string out;
+  out.reserve(55);
+  out += "00-";
+  out += toHex(context.traceId);
+  out += '-';
+  out += toHex(context.spanId);
+  out += '-';
+  out += toHex(&context.flags, 1);
+  return out;
+}
+
+TraceId newTraceId() {
+  TraceId id;
+  do fillRandom(id.data(), id.size());
+  while (allZero(id));
+  return id;
+}
+
+SpanId newSpanId() {
+  SpanId id;
+  do fillRandom(id.data(), id.size());
+  while (allZero(id));
+  return id;
+}
+
+std::string newRequestId() {
+  uint8_t bytes[16];
+  fillRandom(bytes, sizeof(bytes));
+  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
+  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  std::string hex = toHex(bytes, sizeof(bytes));
+  std::string out;
+  out.reserve(36);
+  out.append(hex, 0, 8).append(1, '-').append(hex, 8, 4).append(1, '-').append(hex, 12, 4);
+  out.append(1, '-').append(hex, 16, 4).append(1, '-').append(hex, 20, 12);
+  return out;
+}
+
+}  // namespace watt::observe

@@ -1,0 +1,134 @@
+#include "runtime/request_tracing.h"
+
+#include "common/ascii.h"
+
+namespace watt::runtime {
+namespace {
+
+constexpr size_t kMaxRequestIdLength = 128;
+
+bool acceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (char c : id)
+    if (c < 0x21 || c > 0x7e) return false;  // visible ASCII only: it goes into log lines
+  return true;
+}
+
+// "host:port" -> ("host", port or -1).
+std::pair<std::string_view, int64_t> splitHost(std::string_view host) {
+  if (host.empty() || host.front() == '[') return {host, -1};
+  size_t colon = host.rfind(':');
+  if (colon == std::string_view::npos) return {host, -1};
+  int64_t port = 0;
+  for (char c : host.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return {host, -1};
+    port = port * 10 + (c - '0');
+  }
+  return {host.substr(0, colon), port};
+}
+
+}  // namespace
+
+void adoptIncoming(http::Request& request) {
+  std::string_view given = request.headers.get("x-request-id");
+  if (acceptableRequestId(given))
+    request.requestId = given;
+  else
+    request.requestId = observe::newRequestId();
+  if (!observe::Tracer::instance()) return;
+  if (auto context = observe::parseTraceparent(request.headers.get("traceparent"))) {
+    request.trace = *context;
+  } else {
+    request.trace = observe::TraceContext{};
+    request.trace.flags = 1;  // a new trace, recorded (100% sampling, like Watt's default)
+  }
+}
+
+Task<http::Response> serveTraced(Application& app, http::Request request, bool answerTraceparent) {
+  observe::Tracer* tracer = observe::Tracer::instance();
+  if (!tracer) co_return co_await app.handle(std::move(request));
+
+  auto& current = observe::currentTrace();
+  std::string_view path = request.path();
+  // ParentBased sampling: an incoming unsampled context is propagated but not recorded. A
+  // request that never entered through adoptIncoming (flags 0) is not traced either.
+  if (!request.trace.sampled() || tracer->skips(request.method, path)) {
+    // A skipped request (health checks...) records nothing further down either.
+    request.trace.flags &= static_cast<uint8_t>(~1u);
+    current = {};
+    co_return co_await app.handle(std::move(request));
+  }
+  std::string name;
+  name.reserve(request.method.size() + 1 + path.size());
+  name.append(request.method).append(1, ' ').append(path);
+  observe::Span span = observe::Span::start(observe::SpanKind::kServer, tracer->serviceOf(app.id()),
+                                            std::move(name), request.trace);
+  span.setAttribute("http.request.method", request.method);
+  span.setAttribute("url.path", std::string(path));
+  if (auto query = request.query(); !query.empty())
+    span.setAttribute("url.query", std::string(query));
+  span.setAttribute("url.scheme", request.scheme);
+  auto [address, port] = splitHost(request.headers.get("host"));
+  if (!address.empty()) span.setAttribute("server.address", std::string(address));
+  if (port >= 0) span.setAttribute("server.port", port);
+  request.trace = span.context();
+  current = {request.trace, tracer->serviceOf(app.id())};
+  observe::TraceContext own = request.trace;
+
+  http::Response response;
+  try {
+    response = co_await app.handle(std::move(request));
+  } catch (const std::exception& e) {
+    span.setError(e.what());
+    span.end();
+    throw;
+  }
+  span.setHttpStatus(response.status);
+  span.end();
+  if (answerTraceparent) response.headers.set("traceparent", observe::formatTraceparent(own));
+  co_return response;
+}
+
+observe::Span startClientSpan(std::string_view from, http::Request& request,
+                              std::string_view scheme, std::string_view host) {
+  observe::Tracer* tracer = observe::Tracer::instance();
+  if (!tracer || !request.trace.sampled()) return {};
+  std::string_view path = request.path();
+  std::string url;
+  url.reserve(scheme.size() + 3 + host.size() + request.target.size());
+  url.append(scheme).append("://").append(host).append(request.target);
+  std::string name;
+  name.reserve(request.method.size() + 1 + url.size());
+  name.append(request.method)
+      .append(1, ' ')
+      .append(url, 0, url.size() - (request.target.size() - path.size()));
+  observe::Span span = observe::Span::start(observe::SpanKind::kClient, tracer->serviceOf(from),
+                                            std::move(name), request.trace);
+  auto [address, port] = splitHost(host);
+  span.setAttribute("server.address", std::string(address));
+  if (port >= 0) span.setAttribute("server.port", port);
+  span.setAttribute("http.request.method", request.method);
+  span.setAttribute("url.full", std::move(url));
+  span.setAttribute("url.path", std::string(path));
+  span.setAttribute("url.scheme", std::string(scheme));
+  request.trace = span.context();
+  return span;
+}
+
+void writeCorrelationHeaders(http::Request& request) {
+  if (!request.requestId.empty()) request.headers.set("x-request-id", request.requestId);
+  if (request.trace.traceId != observe::TraceId{})
+    request.headers.set("traceparent", observe::formatTraceparent(request.trace));
+}
+
+json::object logFieldsOf(const http::Request& request) {
+  json::object fields;
+  if (!request.requestId.empty()) fields["reqId"] = request.requestId;
+  if (request.trace.traceId != observe::TraceId{}) {
+    fields["traceId"] = observe::toHex(request.trace.traceId);
+    fields["spanId"] = observe::toHex(request.trace.spanId);
+  }
+  return fields;
+}
+
+}  // namespace watt::runtime
