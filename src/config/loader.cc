@@ -156,6 +156,7 @@ struct RuntimeSettings {
   std::map<std::string, std::pair<int, std::string>> perAppWorkers;  // id -> (count, json path)
   std::vector<std::pair<std::string, std::string>> env;             // runtime "env" block
   std::optional<bool> strictEnv;
+  std::optional<ManagementApiConfig> managementApi;
 };
 
 void readServer(const Node& node, RuntimeSettings& s) {
@@ -223,6 +224,33 @@ void readGracefulShutdown(const Node& node, RuntimeSettings& s) {
   r.finish();
 }
 
+// `managementApi`: true/false (or a placeholder giving "true"/"false"), or an object with
+// `logs.maxSize` (MB, at least 5) and `socket` (a path, relative to the project root).
+void readManagementApi(const Node& node, RuntimeSettings& s, const fs::path& root) {
+  ManagementApiConfig m;
+  if (node.isBool() || node.isString()) {
+    if (auto b = node.asBool()) m.enabled = *b;
+    else return;
+  } else if (node.isObject()) {
+    ObjectReader r(node);
+    if (auto logs = r.get("logs"); logs.present()) {
+      ObjectReader lr(logs);
+      if (auto v = lr.get("maxSize"); v.present()) {
+        if (auto n = v.asInteger(5, 1 << 20)) m.logsMaxSize = static_cast<int>(*n);
+      }
+      lr.finish();
+    }
+    if (auto v = r.get("socket"); v.present()) {
+      if (auto p = v.asNonEmptyString()) m.socket = absoluteFrom(root, *p).string();
+    }
+    r.finish();
+  } else {
+    node.error("expected true, false or an object with \"logs\" and \"socket\", got " + node.describe());
+    return;
+  }
+  s.managementApi = m;
+}
+
 bool isWattWorkersObject(const json::object& obj) {
   static const std::set<std::string, std::less<>> kKeys = {
       "static",      "dynamic",     "minimum",      "maximum",     "total",
@@ -248,7 +276,7 @@ void readRuntimeWorkers(const Node& node, RuntimeSettings& s) {
 
 // Reads the runtime settings keys present in `r` into `s`. Keys about applications are left for
 // the caller to read.
-void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
+void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens, const fs::path& root) {
   if (!listens) r.ignore({"server"});
   else if (auto v = r.get("server"); v.present()) readServer(v, s);
   if (auto v = r.get("logger"); v.present()) readLogger(v, s);
@@ -263,9 +291,10 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
     if (v.isString() && v.raw()->get_string() == "warn") s.strictEnv = false;
     else if (auto b = v.asBool()) s.strictEnv = *b;
   }
+  if (auto v = r.get("managementApi"); v.present()) readManagementApi(v, s, root);
   r.acceptUnsupported({"preload", "extensions", "basePath", "workersRestartDelay", "reuseTcpPorts",
                        "exitOnUnhandledErrors", "health", "healthProbes", "undici", "httpCache",
-                       "watch", "managementApi", "management", "metrics", "telemetry",
+                       "watch", "management", "metrics", "telemetry",
                        "verticalScaler", "inspectorOptions", "applicationTimeout",
                        "startupConcurrency", "messagingTimeout", "resolvedApplicationsBasePath",
                        "envfile", "sourceMaps", "nodeModulesSourceMaps", "scheduler", "policies",
@@ -518,10 +547,10 @@ void ProjectLoader::readRuntimeFile() {
   // The seed form nests runtime settings under "runtime"; the top level wins on conflicts.
   if (auto nested = r.get("runtime"); nested.present()) {
     ObjectReader nr(nested);
-    readRuntimeSettings(nr, settings_, options_.listens);
+    readRuntimeSettings(nr, settings_, options_.listens, root_);
     nr.finish();
   }
-  readRuntimeSettings(r, settings_, options_.listens);
+  readRuntimeSettings(r, settings_, options_.listens, root_);
   if (auto v = r.get("entrypoint"); v.present()) {
     if (auto e = v.asNonEmptyString()) entrypoint_ = *e;
   }
@@ -559,7 +588,7 @@ void ProjectLoader::readWrappedApplication(const ModuleRef& module) {
     // Only runtime settings are read here; the kind reads the rest of this same file.
     if (auto nested = r.get("runtime"); nested.present()) {
       ObjectReader nr(nested);
-      readRuntimeSettings(nr, settings_, options_.listens);
+      readRuntimeSettings(nr, settings_, options_.listens, root_);
       if (auto app = nr.get("application"); app.present()) {
         ObjectReader ar(app);
         ar.ignore({"id", "path"});
@@ -896,7 +925,10 @@ std::optional<RuntimeConfig> ProjectLoader::load() {
   if (settings_.restart) config_.restart = *settings_.restart;
   if (settings_.startTimeout) config_.startTimeout = *settings_.startTimeout;
   config_.gracefulShutdown = settings_.graceful;
+  if (settings_.managementApi) config_.managementApi = *settings_.managementApi;
   config_.env = env_.env;
+  config_.env["PLT_DEV"] = options_.production ? "false" : "true";  // as Watt's runtime sets them
+  config_.env["PLT_ENVIRONMENT"] = options_.production ? "production" : "development";
 
   if (settings_.strictEnv.value_or(false)) {
     for (const auto& [path, names] : rootFile_.missing.byPath) {
