@@ -63,6 +63,38 @@ void Logger::write(std::string_view line) {
   }
 }
 
+int Logger::addTap(Tap tap) {
+  std::lock_guard lock(tapsMutex_);
+  int id = ++nextTap_;
+  taps_.emplace(id, std::move(tap));
+  tapped_.store(true, std::memory_order_relaxed);
+  return id;
+}
+
+void Logger::removeTap(int id) {
+  std::lock_guard lock(tapsMutex_);
+  taps_.erase(id);
+  tapped_.store(!taps_.empty(), std::memory_order_relaxed);
+}
+
+void Logger::publish(std::string_view jsonLine) {
+  std::lock_guard lock(tapsMutex_);
+  for (auto& [id, tap] : taps_) tap(jsonLine);
+}
+
+// Writes a record to stdout in the configured format and hands it to the taps.
+void Logger::emit(const json::object& record) {
+  bool tapped = tapped_.load(std::memory_order_relaxed);
+  if (pretty_ && !tapped) {
+    write(prettyLine(record));
+    return;
+  }
+  std::string line = json::serialize(record);
+  line += '\n';
+  write(pretty_ ? prettyLine(record) : line);
+  if (tapped) publish(line);
+}
+
 void Logger::log(LogLevel level, std::string_view name, std::string_view msg,
                  const json::object* fields) {
   if (!enabled(level)) return;
@@ -76,13 +108,7 @@ void Logger::log(LogLevel level, std::string_view name, std::string_view msg,
     for (const auto& [k, v] : *fields) record[k] = v;
   }
   record["msg"] = msg;
-  if (pretty_) {
-    write(prettyLine(record));
-  } else {
-    std::string line = json::serialize(record);
-    line += '\n';
-    write(line);
-  }
+  emit(record);
 }
 
 void Logger::forwardApplicationLine(std::string_view name, int worker, std::string_view line,
@@ -102,13 +128,7 @@ void Logger::forwardApplicationLine(std::string_view name, int worker, std::stri
       if (pino) {
         if (!obj.contains("name")) obj["name"] = name;
         if (!obj.contains("worker")) obj["worker"] = worker;
-        if (pretty_) {
-          write(prettyLine(obj));
-        } else {
-          std::string out = json::serialize(obj);
-          out += '\n';
-          write(out);
-        }
+        emit(obj);
         return;
       }
     }

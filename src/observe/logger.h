@@ -4,6 +4,9 @@
 // off-lock and written with one write(2) under a mutex.
 #pragma once
 
+#include <atomic>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -34,6 +37,14 @@ class Logger {
   void forwardApplicationLine(std::string_view name, int worker, std::string_view line,
                               bool isError);
 
+  // Taps receive every record written, as one JSON line (with '\n'), whatever the stdout
+  // format; the management API's /logs/live streams them. A tap runs on the logging thread with
+  // the tap lock held: it must be quick and must not log. With no tap, the cost is one relaxed
+  // atomic load per record.
+  using Tap = std::function<void(std::string_view jsonLine)>;
+  int addTap(Tap tap);
+  void removeTap(int id);
+
   void info(std::string_view msg, std::string_view name = {}) { log(LogLevel::kInfo, name, msg); }
   void warn(std::string_view msg, std::string_view name = {}) { log(LogLevel::kWarn, name, msg); }
   void error(std::string_view msg, std::string_view name = {}) { log(LogLevel::kError, name, msg); }
@@ -42,6 +53,8 @@ class Logger {
  private:
   Logger();
   void write(std::string_view line);
+  void emit(const json::object& record);
+  void publish(std::string_view jsonLine);
   std::string prettyLine(const json::object& record) const;
 
   LogLevel level_ = LogLevel::kInfo;
@@ -49,6 +62,10 @@ class Logger {
   std::string hostname_;
   long pid_ = 0;
   std::mutex mutex_;
+  std::atomic<bool> tapped_{false};
+  std::mutex tapsMutex_;
+  std::map<int, Tap> taps_;
+  int nextTap_ = 0;
 };
 
 inline Logger& log() { return Logger::instance(); }
