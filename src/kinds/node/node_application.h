@@ -29,6 +29,8 @@ class NodeApplication : public runtime::Application {
   Task<void> start() override;
   Task<void> stop(runtime::Millis timeout) override;
   Task<http::Response> handle(http::Request request) override;
+  Task<bool> restart(runtime::Millis timeout) override;
+  std::string status() const override;
 
  private:
   enum class State { kStopped, kStarting, kRunning, kRestarting, kStopping, kFailed };
@@ -45,6 +47,7 @@ class NodeApplication : public runtime::Application {
   std::string initMessage() const;
   std::string stderrTail() const;
   void wakeLauncher();
+  Task<void> stopProcess(runtime::Millis timeout);
 
   runtime::RuntimeServices& services_;
   std::string entry_;
