@@ -517,9 +517,7 @@ Task<http::Response> ManagementApi::restart(const http::Request& request) {
   for (const auto& app : target_.applications) {
     if (!wanted.empty() && !wanted.contains(ascii::lower(app->id()))) continue;
     bool restarted = co_await app->restart(target_.config.gracefulShutdown.application);
-    if (restarted) {
-      observe::log().info("Restarted the application \"" + app->id() + "\"");
-    } else if (app->status().empty()) {
+    if (!restarted && app->status().empty()) {
       observe::log().info("The application \"" + app->id() +
                           "\" runs inside the runtime; there is no process to restart");
     }

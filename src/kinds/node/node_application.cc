@@ -194,13 +194,13 @@ void NodeApplication::onProcessExit(runtime::ExitStatus status, uint64_t generat
   exited_ = true;
   exitStatus_ = status;
   for (size_t k = 0; k < sockets_.size(); ++k) setWorkerReady(k, false);
+  if (stopWaiter_) stopWaiter_->cancel();  // stopProcess() waits for this (stop, or a restart)
   switch (state_.load()) {
     case State::kStarting:
     case State::kRestarting:
       wakeLauncher();
       break;
     case State::kStopping:
-      if (stopWaiter_) stopWaiter_->cancel();
       break;
     case State::kRunning: {
       observe::log().error("The application \"" + id() + "\" exited unexpectedly (" +
