@@ -325,6 +325,9 @@ class ManagementApiTest(WattTestCase):
         self.assertEqual(echo["headers"]["x-one"], "1")
         self.assertEqual(echo["headers"]["x-two"], "two words")
         self.assertEqual(base64.b64decode(echo["bodyB64"]), b'{"a":1}')
+        p = cli(self.w, "inject", "-H", "x-first: 1", "api", "-p", "/things")  # -H takes one value
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["headers"]["x-first"], "1")
         p = cli(self.w, "inject", str(self.w.proc.pid), "api", "-p", "/teapot", "-f")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("> GET /teapot HTTP/1.1", p.stdout)
