@@ -491,6 +491,21 @@ class ManagementLifecycleTest(WattTestCase):
         p = cli(w, "ps", "--json")
         self.assertEqual(json.loads(p.stdout), [])
 
+    def test_custom_socket_path(self):
+        w = self.watt("management", json_patches={"watt.json": {"managementApi": {"socket": "run/mgmt.sock"}}})
+        w.start()
+        path = os.path.join(w.dir, "run", "mgmt.sock")
+        conn = UnixHTTPConnection(path)
+        try:
+            conn.request("GET", "/api/v1/status")
+            self.assertEqual(json.loads(conn.getresponse().read()), {"status": "started"})
+        finally:
+            conn.close()
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        self.assertFalse(os.path.exists(os.path.join(w.tmpdir, "platformatic")))
+        self.assertEqual(w.stop(), 0)
+        self.assertFalse(os.path.exists(path))
+
     def test_stale_runtime_folders_are_ignored_and_removed(self):
         w = self.started("management")
         stale = os.path.join(w.tmpdir, "platformatic", "runtimes", "999999")

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "cli/runtime_client.h"
+#include "project_dir.h"
+
 namespace watt::runtime {
 namespace {
 
@@ -39,6 +44,80 @@ TEST(ManagementApi, DefaultSocketFollowsTmpdir) {
   unsetenv("TMPDIR");
   EXPECT_EQ(defaultManagementSocket(7), "/tmp/platformatic/runtimes/7/socket");
   if (saved) setenv("TMPDIR", previous.c_str(), 1);
+}
+
+// A management API with no applications, served on its own thread at a socket in `dir`.
+class ServedApi {
+ public:
+  ServedApi(const watt::testing::ProjectDir& dir, std::function<std::string()> text,
+            std::function<std::string()> json)
+      : loops_(1) {
+    config_.root = dir.path();
+    ManagementTarget target{.config = config_, .applications = apps_, .mesh = mesh_, .loops = loops_};
+    target.status = [] { return std::string("started"); };
+    target.url = [] { return std::string(); };
+    target.stop = [] {};
+    target.metricsText = std::move(text);
+    target.metricsJson = std::move(json);
+    api_ = std::make_unique<ManagementApi>(control_, std::move(target), dir.path() + "/mgmt.sock");
+    error_ = api_->start();
+    if (error_.empty()) thread_ = std::thread([this] { control_.run(); });
+  }
+  ~ServedApi() {
+    asio::post(control_, [this] { control_.stop(); });
+    if (thread_.joinable()) thread_.join();
+  }
+  const std::string& error() const { return error_; }
+
+  cli::ClientResponse get(std::string target, std::string accept = {}) {
+    http::Request request;
+    request.target = std::move(target);
+    if (!accept.empty()) request.headers.add("accept", std::move(accept));
+    return cli::RuntimeClient::request(api_->socketPath(), std::move(request));
+  }
+
+ private:
+  config::RuntimeConfig config_;
+  std::vector<std::unique_ptr<Application>> apps_;
+  Mesh mesh_;
+  LoopGroup loops_;
+  asio::io_context control_;
+  std::unique_ptr<ManagementApi> api_;
+  std::string error_;
+  std::thread thread_;
+};
+
+// The contract the metrics registry relies on: set metricsText (and metricsJson) and GET
+// /api/v1/metrics serves them, by Accept like Watt.
+TEST(ManagementApi, MetricsHookServesTextOrJsonByAccept) {
+  watt::testing::ProjectDir dir;
+  ServedApi api(dir, [] { return std::string("# TYPE up gauge\nup 1\n"); },
+                [] { return std::string(R"([{"name":"up","type":"gauge","values":[{"value":1}]}])"); });
+  ASSERT_EQ(api.error(), "");
+  auto text = api.get("/api/v1/metrics", "text/plain");
+  EXPECT_EQ(text.status, 200) << text.error;
+  EXPECT_EQ(text.body, "# TYPE up gauge\nup 1\n");
+  EXPECT_EQ(text.headers.get("content-type"), "text/plain; charset=utf-8");
+  auto byDefault = api.get("/api/v1/metrics");
+  EXPECT_EQ(byDefault.body, "# TYPE up gauge\nup 1\n");
+  auto asJson = api.get("/api/v1/metrics", "application/json");
+  EXPECT_EQ(asJson.status, 200);
+  EXPECT_EQ(json::parse(asJson.body).as_array().at(0).as_object().at("name"), "up");
+}
+
+TEST(ManagementApi, MetricsUnsetAnswer501AndMetadataHasNoPackage) {
+  watt::testing::ProjectDir dir;
+  ServedApi api(dir, {}, {});
+  ASSERT_EQ(api.error(), "");
+  auto r = api.get("/api/v1/metrics");
+  EXPECT_EQ(r.status, 501);
+  EXPECT_EQ(json::parse(r.body).as_object().at("message"), "Metrics are not enabled in this runtime.");
+  auto meta = json::parse(api.get("/api/v1/metadata").body).as_object();
+  EXPECT_TRUE(meta.at("packageName").is_null());
+  EXPECT_TRUE(meta.at("url").is_null());
+  EXPECT_EQ(meta.at("projectDir").as_string(), dir.path());
+  auto apps = json::parse(api.get("/api/v1/applications").body).as_object();
+  EXPECT_TRUE(apps.at("applications").as_array().empty());
 }
 
 }  // namespace
