@@ -37,11 +37,13 @@ size_t displayWidth(std::string_view s) {
 }
 
 // A boxed table like wattpm's: a header row, a rule, then the rows.
-void printTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+void printTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(header.size(), 0);
   for (size_t i = 0; i < header.size(); ++i) width[i] = displayWidth(header[i]);
   for (const auto& row : rows)
-    for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], displayWidth(row[i]));
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], displayWidth(row[i]));
   auto rule = [&](const char* left, const char* mid, const char* right) {
     std::string line = left;
     for (size_t i = 0; i < width.size(); ++i) {
@@ -144,7 +146,8 @@ std::string describe(const RuntimeInfo& r) {
 // Picks the runtime `[id]` names (a pid or a package name), else the one running from the
 // current folder, else the only one. `takesMore`: the command has positionals of its own, so a
 // first argument that names no runtime is one of those (as in Watt).
-std::optional<Selected> selectRuntime(const std::vector<std::string>& args, bool takesMore, int& exitCode) {
+std::optional<Selected> selectRuntime(const std::vector<std::string>& args, bool takesMore,
+                                      int& exitCode) {
   exitCode = 1;
   auto runtimes = RuntimeClient::list();
   if (runtimes.empty()) {
@@ -234,7 +237,8 @@ std::optional<json::value> callJson(const RuntimeInfo& r, std::string target) {
 }
 
 bool isApplicationNotFound(const ClientResponse& res) {
-  return res.status == 500 && res.body.find("PLT_RUNTIME_APPLICATION_NOT_FOUND") != std::string::npos;
+  return res.status == 500 &&
+         res.body.find("PLT_RUNTIME_APPLICATION_NOT_FOUND") != std::string::npos;
 }
 
 }  // namespace
@@ -255,7 +259,8 @@ int runPs(const ManagementOptions& o) {
   for (const auto& r : runtimes) {
     const auto& m = r.metadata;
     int64_t uptime = 0;
-    if (auto* u = m.if_contains("uptimeSeconds"); u && u->is_number()) uptime = u->to_number<int64_t>();
+    if (auto* u = m.if_contains("uptimeSeconds"); u && u->is_number())
+      uptime = u->to_number<int64_t>();
     rows.push_back({std::to_string(r.pid), text(m, "packageName"), text(m, "platformaticVersion"),
                     formatDuration(uptime), text(m, "url"), text(m, "projectDir")});
   }
@@ -280,8 +285,8 @@ int runApplications(const ManagementOptions& o) {
         if (!a.is_object()) continue;
         const auto& app = a.get_object();
         auto* e = app.if_contains("entrypoint");
-        rows.push_back({text(app, "id"), text(app, "workers"), text(app, "type"), text(app, "status"),
-                        e && e->is_bool() && e->get_bool() ? "Yes" : "No"});
+        rows.push_back({text(app, "id"), text(app, "workers"), text(app, "type"),
+                        text(app, "status"), e && e->is_bool() && e->get_bool() ? "Yes" : "No"});
       }
     }
   }
@@ -291,24 +296,31 @@ int runApplications(const ManagementOptions& o) {
 
 int runLogs(const ManagementOptions& o) {
   auto level = config::parseLogLevel(o.level);
-  if (!level) return fail("--level: expected one of fatal, error, warn, info, debug, trace, got \"" + o.level + "\"");
+  if (!level)
+    return fail("--level: expected one of fatal, error, warn, info, debug, trace, got \"" +
+                o.level + "\"");
   int code = 0;
   auto s = selectRuntime(o.args, true, code);
   if (!s) return code;
   std::string application = s->rest.empty() ? "" : s->rest[0];
   std::string error;
   int minimum = static_cast<int>(*level);
-  bool ok = RuntimeClient::followLogs(s->runtime.socket, [&](std::string_view line) {
-    error_code ec;
-    json::value v = json::parse(line, ec);
-    if (ec || !v.is_object()) return;
-    const auto& record = v.get_object();
-    if (auto* l = record.if_contains("level"); l && l->is_number() && l->to_number<int64_t>() < minimum) return;
-    if (!application.empty() && text(record, "name") != application) return;
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-  }, error);
+  bool ok = RuntimeClient::followLogs(
+      s->runtime.socket,
+      [&](std::string_view line) {
+        error_code ec;
+        json::value v = json::parse(line, ec);
+        if (ec || !v.is_object()) return;
+        const auto& record = v.get_object();
+        if (auto* l = record.if_contains("level");
+            l && l->is_number() && l->to_number<int64_t>() < minimum)
+          return;
+        if (!application.empty() && text(record, "name") != application) return;
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+      },
+      error);
   if (!ok) return fail("cannot stream the logs of " + describe(s->runtime) + ": " + error);
   return 0;
 }
@@ -331,8 +343,10 @@ int runInject(const ManagementOptions& o) {
   req.target = "/api/v1/applications/" + application + "/proxy" + path;
   for (const auto& h : o.headers) {
     size_t colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) return fail("--header: expected \"name: value\", got \"" + h + "\"");
-    req.headers.add(std::string(ascii::trim(h.substr(0, colon))), std::string(ascii::trim(h.substr(colon + 1))));
+    if (colon == std::string::npos || colon == 0)
+      return fail("--header: expected \"name: value\", got \"" + h + "\"");
+    req.headers.add(std::string(ascii::trim(h.substr(0, colon))),
+                    std::string(ascii::trim(h.substr(colon + 1))));
   }
   if (!o.dataFile.empty()) {
     std::ifstream in(o.dataFile, std::ios::binary);
@@ -348,7 +362,8 @@ int runInject(const ManagementOptions& o) {
 
   auto res = RuntimeClient::request(s->runtime.socket, req);
   if (!res.error.empty()) return fail("cannot perform the request: " + res.error);
-  if (isApplicationNotFound(res)) return fail("no application \"" + application + "\" in " + describe(s->runtime));
+  if (isApplicationNotFound(res))
+    return fail("no application \"" + application + "\" in " + describe(s->runtime));
 
   std::string out;
   if (o.fullOutput) {
@@ -370,7 +385,8 @@ int runInject(const ManagementOptions& o) {
 }
 
 int runMetrics(const ManagementOptions& o) {
-  if (o.format != "json" && o.format != "text") return fail("--format: expected json or text, got \"" + o.format + "\"");
+  if (o.format != "json" && o.format != "text")
+    return fail("--format: expected json or text, got \"" + o.format + "\"");
   int code = 0;
   auto s = selectRuntime(o.args, false, code);
   if (!s) return code;
@@ -378,8 +394,10 @@ int runMetrics(const ManagementOptions& o) {
   req.target = "/api/v1/metrics";
   req.headers.add("accept", o.format == "json" ? "application/json" : "text/plain");
   auto res = RuntimeClient::request(s->runtime.socket, req);
-  if (!res.error.empty()) return fail("cannot reach the runtime " + describe(s->runtime) + ": " + res.error);
-  if (res.status != 200) return fail("cannot get the metrics of " + describe(s->runtime) + ": " + errorMessage(res));
+  if (!res.error.empty())
+    return fail("cannot reach the runtime " + describe(s->runtime) + ": " + res.error);
+  if (res.status != 200)
+    return fail("cannot get the metrics of " + describe(s->runtime) + ": " + errorMessage(res));
   if (o.format == "text") {
     std::fwrite(res.body.data(), 1, res.body.size(), stdout);
     return 0;
@@ -399,7 +417,8 @@ int runEnv(const ManagementOptions& o) {
   if (!s->rest.empty()) target = "/api/v1/applications/" + s->rest[0] + "/env";
   auto res = call(s->runtime, "GET", target);
   if (!res) return 1;
-  if (isApplicationNotFound(*res)) return fail("no application \"" + s->rest[0] + "\" in " + describe(s->runtime));
+  if (isApplicationNotFound(*res))
+    return fail("no application \"" + s->rest[0] + "\" in " + describe(s->runtime));
   if (res->status != 200) return fail(errorMessage(*res));
   error_code ec;
   json::value v = json::parse(res->body, ec);
@@ -409,7 +428,8 @@ int runEnv(const ManagementOptions& o) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& [k, value] : v.get_object()) rows.push_back({std::string(k), text(v.get_object(), k)});
+  for (const auto& [k, value] : v.get_object())
+    rows.push_back({std::string(k), text(v.get_object(), k)});
   printTable({"Name", "Value"}, rows);
   return 0;
 }
@@ -443,9 +463,11 @@ int runRestart(const ManagementOptions& o) {
         return fail("no application \"" + a + "\" in " + describe(s->runtime));
     }
   }
-  auto res = call(s->runtime, "POST", "/api/v1/restart", json::serialize(json::object{{"applications", apps}}));
+  auto res = call(s->runtime, "POST", "/api/v1/restart",
+                  json::serialize(json::object{{"applications", apps}}));
   if (!res) return 1;
-  if (res->status != 200) return fail("cannot restart " + describe(s->runtime) + ": " + errorMessage(*res));
+  if (res->status != 200)
+    return fail("cannot restart " + describe(s->runtime) + ": " + errorMessage(*res));
   if (o.json) {
     printJson(json::object{{"pid", s->runtime.pid}, {"restarted", apps}});
   } else {
@@ -460,7 +482,8 @@ int runStop(const ManagementOptions& o) {
   if (!s) return code;
   auto res = call(s->runtime, "POST", "/api/v1/stop");
   if (!res) return 1;
-  if (res->status != 200) return fail("cannot stop " + describe(s->runtime) + ": " + errorMessage(*res));
+  if (res->status != 200)
+    return fail("cannot stop " + describe(s->runtime) + ": " + errorMessage(*res));
   if (o.json) {
     printJson(json::object{{"pid", s->runtime.pid}, {"stopped", true}});
   } else {

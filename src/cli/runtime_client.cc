@@ -20,7 +20,8 @@ bool isDigits(std::string_view s) {
 }  // namespace
 
 std::string RuntimeInfo::name() const {
-  if (auto* n = metadata.if_contains("packageName"); n && n->is_string()) return std::string(n->get_string());
+  if (auto* n = metadata.if_contains("packageName"); n && n->is_string())
+    return std::string(n->get_string());
   return {};
 }
 
@@ -79,15 +80,18 @@ std::vector<RuntimeInfo> RuntimeClient::list() {
       }
     }
     // Like Watt: the folder of a runtime that is gone (no socket, or nobody listening) goes.
-    if (!res.error.empty() && (!fs::exists(info.socket, ec) || res.error.find("refused") != std::string::npos)) {
+    if (!res.error.empty() &&
+        (!fs::exists(info.socket, ec) || res.error.find("refused") != std::string::npos)) {
       fs::remove_all(entry.path(), ec);
     }
   }
-  std::sort(runtimes.begin(), runtimes.end(), [](const auto& a, const auto& b) { return a.pid < b.pid; });
+  std::sort(runtimes.begin(), runtimes.end(),
+            [](const auto& a, const auto& b) { return a.pid < b.pid; });
   return runtimes;
 }
 
-bool RuntimeClient::followLogs(const std::string& socket, const std::function<void(std::string_view)>& onLine,
+bool RuntimeClient::followLogs(const std::string& socket,
+                               const std::function<void(std::string_view)>& onLine,
                                std::string& error) {
   asio::io_context io;
   asio::local::stream_protocol::socket s(io);
@@ -103,7 +107,8 @@ bool RuntimeClient::followLogs(const std::string& socket, const std::function<vo
   std::string key = base64::encode(nonce);
   std::string handshake =
       "GET /api/v1/logs/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-      "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      "Connection: Upgrade\r\nSec-WebSocket-Key: " +
+      key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
   asio::write(s, asio::buffer(handshake), ec);
   if (ec) {
     error = ec.message();

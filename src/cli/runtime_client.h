@@ -17,7 +17,7 @@ namespace watt::cli {
 struct RuntimeInfo {
   long pid = 0;
   std::string socket;
-  json::object metadata;  // GET /api/v1/metadata
+  json::object metadata;     // GET /api/v1/metadata
   std::string name() const;  // packageName, or "" when it has none
 };
 
@@ -38,8 +38,8 @@ class RuntimeClient {
 
   // GET /api/v1/logs/live: calls `onLine` for each log record (a JSON line) until the runtime
   // closes the stream (true) or the connection fails (false, `error` says why).
-  static bool followLogs(const std::string& socket, const std::function<void(std::string_view)>& onLine,
-                         std::string& error);
+  static bool followLogs(const std::string& socket,
+                         const std::function<void(std::string_view)>& onLine, std::string& error);
 };
 
 }  // namespace watt::cli

@@ -229,8 +229,9 @@ void readGracefulShutdown(const Node& node, RuntimeSettings& s) {
 void readManagementApi(const Node& node, RuntimeSettings& s, const fs::path& root) {
   ManagementApiConfig m;
   if (node.isBool() || node.isString()) {
-    if (auto b = node.asBool()) m.enabled = *b;
-    else return;
+    auto b = node.asBool();
+    if (!b) return;
+    m.enabled = *b;
   } else if (node.isObject()) {
     ObjectReader r(node);
     if (auto logs = r.get("logs"); logs.present()) {
@@ -245,7 +246,8 @@ void readManagementApi(const Node& node, RuntimeSettings& s, const fs::path& roo
     }
     r.finish();
   } else {
-    node.error("expected true, false or an object with \"logs\" and \"socket\", got " + node.describe());
+    node.error("expected true, false or an object with \"logs\" and \"socket\", got " +
+               node.describe());
     return;
   }
   s.managementApi = m;

@@ -38,7 +38,8 @@ std::string tmpDir() {
 // "@platformatic/node" -> "nodejs", as Watt's capabilities name themselves.
 std::string typeOf(const Application& app) {
   std::string_view kind = app.spec().kind;
-  if (kind.starts_with("@platformatic/")) kind.remove_prefix(std::string_view("@platformatic/").size());
+  if (kind.starts_with("@platformatic/"))
+    kind.remove_prefix(std::string_view("@platformatic/").size());
   if (kind == "node") return "nodejs";
   if (kind == "composer") return "gateway";
   return std::string(kind);
@@ -96,7 +97,9 @@ Task<http::Response> dispatchWhole(Mesh& mesh, std::string id, http::Request req
 
 }  // namespace
 
-std::string managementRuntimesDir() { return tmpDir() + "/platformatic/runtimes"; }
+std::string managementRuntimesDir() {
+  return tmpDir() + "/platformatic/runtimes";
+}
 
 std::string defaultManagementSocket(long pid) {
   return managementRuntimesDir() + "/" + std::to_string(pid) + "/socket";
@@ -207,7 +210,8 @@ namespace {
 class LogStreamHandle : public http::BodyStream {
  public:
   using Registry = std::set<std::shared_ptr<ManagementApi::LogStream>>;
-  LogStreamHandle(std::shared_ptr<ManagementApi::LogStream> stream, std::shared_ptr<Registry> registry)
+  LogStreamHandle(std::shared_ptr<ManagementApi::LogStream> stream,
+                  std::shared_ptr<Registry> registry)
       : stream_(std::move(stream)), registry_(std::move(registry)) {}
   ~LogStreamHandle() override {
     stream_->detach();
@@ -222,8 +226,12 @@ class LogStreamHandle : public http::BodyStream {
 };
 }  // namespace
 
-ManagementApi::ManagementApi(asio::io_context& control, ManagementTarget target, std::string socketPath)
-    : control_(control), target_(std::move(target)), socketPath_(std::move(socketPath)), closed_(control) {
+ManagementApi::ManagementApi(asio::io_context& control, ManagementTarget target,
+                             std::string socketPath)
+    : control_(control),
+      target_(std::move(target)),
+      socketPath_(std::move(socketPath)),
+      closed_(control) {
   closed_.expires_at(asio::steady_timer::time_point::max());
   startedAt_ = std::chrono::steady_clock::now();
   // packageName / packageVersion: the project's package.json, as Watt reports them.
@@ -234,8 +242,10 @@ ManagementApi::ManagementApi(asio::io_context& control, ManagementTarget target,
     error_code ec;
     json::value pkg = json::parse(text.str(), ec);
     if (!ec && pkg.is_object()) {
-      if (auto* n = pkg.as_object().if_contains("name"); n && n->is_string()) packageName_ = n->get_string();
-      if (auto* v = pkg.as_object().if_contains("version"); v && v->is_string()) packageVersion_ = v->get_string();
+      if (auto* n = pkg.as_object().if_contains("name"); n && n->is_string())
+        packageName_ = n->get_string();
+      if (auto* v = pkg.as_object().if_contains("version"); v && v->is_string())
+        packageVersion_ = v->get_string();
     }
   }
 }
@@ -256,7 +266,8 @@ std::string ManagementApi::start() {
     ownsFolder_ = true;
   }
   if (socketPath_.size() >= sizeof(sockaddr_un::sun_path))
-    return "the socket path " + socketPath_ + " is too long for a Unix socket; set TMPDIR to a shorter folder";
+    return "the socket path " + socketPath_ +
+           " is too long for a Unix socket; set TMPDIR to a shorter folder";
   fs::path folder = fs::path(socketPath_).parent_path();
   error_code aec;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -362,7 +373,8 @@ Task<http::Response> ManagementApi::route(const http::Request& request, std::str
     std::string_view rest = path.substr(kApps.size());
     size_t slash = rest.find('/');
     std::string id(rest.substr(0, slash));
-    std::string_view tail = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    std::string_view tail =
+        slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
     Application* app = target_.mesh.find(id);
     constexpr std::string_view kProxy = "/proxy";
     bool proxied = tail == kProxy || tail.starts_with("/proxy/");
@@ -397,7 +409,8 @@ json::object ManagementApi::metadata() const {
   m["nodeVersion"] = nullptr;  // no Node.js in the runtime process itself
   m["projectDir"] = target_.config.root;
   m["packageName"] = packageName_.empty() ? json::value(nullptr) : json::value(packageName_);
-  m["packageVersion"] = packageVersion_.empty() ? json::value(nullptr) : json::value(packageVersion_);
+  m["packageVersion"] =
+      packageVersion_.empty() ? json::value(nullptr) : json::value(packageVersion_);
   std::string url = target_.url();
   m["url"] = url.empty() ? json::value(nullptr) : json::value(url);
   m["platformaticVersion"] = WATT_VERSION;
@@ -450,15 +463,18 @@ json::object ManagementApi::configView() const {
   server["port"] = c.server.port;
   out["server"] = std::move(server);
   out["logger"] = json::object{{"level", config::logLevelName(c.logger.level)}};
-  out["restartOnError"] = c.restart.enabled ? json::value(c.restart.delay.count()) : json::value(false);
+  out["restartOnError"] =
+      c.restart.enabled ? json::value(c.restart.delay.count()) : json::value(false);
   out["startTimeout"] = c.startTimeout.count();
   out["gracefulShutdown"] = json::object{{"runtime", c.gracefulShutdown.runtime.count()},
                                          {"application", c.gracefulShutdown.application.count()}};
-  if (c.managementApi.socket.empty() && c.managementApi.logsMaxSize == config::ManagementApiConfig{}.logsMaxSize) {
+  if (c.managementApi.socket.empty() &&
+      c.managementApi.logsMaxSize == config::ManagementApiConfig{}.logsMaxSize) {
     out["managementApi"] = true;
   } else {
-    out["managementApi"] = json::object{{"logs", json::object{{"maxSize", c.managementApi.logsMaxSize}}},
-                                        {"socket", c.managementApi.socket}};
+    out["managementApi"] =
+        json::object{{"logs", json::object{{"maxSize", c.managementApi.logsMaxSize}}},
+                     {"socket", c.managementApi.socket}};
   }
   json::array apps;
   for (const auto& spec : c.applications) {
@@ -485,10 +501,12 @@ Task<http::Response> ManagementApi::proxy(const http::Request& request, const st
   forwarded.method = request.method;
   forwarded.target = std::move(target);
   forwarded.headers = request.headers;
-  for (std::string_view h : {"connection", "content-length", "content-encoding", "transfer-encoding"})
+  for (std::string_view h :
+       {"connection", "content-length", "content-encoding", "transfer-encoding"})
     forwarded.headers.remove(h);
   forwarded.body = request.body;
-  if (!forwarded.body.empty()) forwarded.headers.set("content-length", std::to_string(forwarded.body.size()));
+  if (!forwarded.body.empty())
+    forwarded.headers.set("content-length", std::to_string(forwarded.body.size()));
   auto loop = target_.loops.at(0).context().get_executor();
   http::Response response = co_await asio::co_spawn(
       loop, dispatchWhole(target_.mesh, id, std::move(forwarded)), asio::use_awaitable);
@@ -528,7 +546,8 @@ Task<http::Response> ManagementApi::restart(const http::Request& request) {
 http::Response ManagementApi::logsLive(const http::Request& request) {
   std::string_view key = request.headers.get("sec-websocket-key");
   if (!ascii::iequals(ascii::trim(request.headers.get("upgrade")), "websocket") || key.empty()) {
-    return http::Response::error(400, "GET /api/v1/logs/live is a WebSocket: send Upgrade: websocket");
+    return http::Response::error(400,
+                                 "GET /api/v1/logs/live is a WebSocket: send Upgrade: websocket");
   }
   auto stream = std::make_shared<LogStream>(control_);
   stream->attach();

@@ -393,12 +393,16 @@ Task<void> Runtime::main() {
 
 bool Runtime::startManagementApi() {
   if (!config_.managementApi.enabled) return true;
-  ManagementTarget target{.config = config_, .applications = applications_, .mesh = mesh_, .loops = *loops_};
+  ManagementTarget target{
+      .config = config_, .applications = applications_, .mesh = mesh_, .loops = *loops_};
   target.status = [this]() -> std::string {
     switch (phase_) {
-      case Phase::kStarting: return "starting";
-      case Phase::kRunning: return "started";
-      case Phase::kStopping: return "stopping";
+      case Phase::kStarting:
+        return "starting";
+      case Phase::kRunning:
+        return "started";
+      case Phase::kStopping:
+        return "stopping";
     }
     return "stopping";
   };
@@ -406,7 +410,8 @@ bool Runtime::startManagementApi() {
   target.stop = [this]() { stopGracefully("Stop requested through the management API"); };
   target.metricsText = options_.metricsText;
   target.metricsJson = options_.metricsJson;
-  management_ = std::make_unique<ManagementApi>(control_, std::move(target), config_.managementApi.socket);
+  management_ =
+      std::make_unique<ManagementApi>(control_, std::move(target), config_.managementApi.socket);
   std::string error = management_->start();
   if (!error.empty()) {
     observe::log().error("Cannot start the management API: " + error +

@@ -348,8 +348,8 @@ Task<void> NodeApplication::stopProcess(runtime::Millis timeout) {
   // The host exits by itself once stopped (or when its own timeout runs out); give it that
   // long plus a margin, then kill it.
   for (int phase = 0; phase < 2 && !exited_; ++phase) {
-    stopWaiter_.emplace(services_.control, phase == 0 ? timeout + runtime::Millis(1000)
-                                                      : runtime::Millis(2000));
+    stopWaiter_.emplace(services_.control,
+                        phase == 0 ? timeout + runtime::Millis(1000) : runtime::Millis(2000));
     co_await stopWaiter_->async_wait(kNoThrow);
     stopWaiter_.reset();
     if (!exited_ && phase == 0) {
@@ -377,11 +377,16 @@ Task<bool> NodeApplication::restart(runtime::Millis timeout) {
 std::string NodeApplication::status() const {
   switch (state_.load()) {
     case State::kStarting:
-    case State::kRestarting: return "starting";
-    case State::kRunning: return "started";
-    case State::kStopping: return "stopping";
-    case State::kStopped: return "stopped";
-    case State::kFailed: return "failed";
+    case State::kRestarting:
+      return "starting";
+    case State::kRunning:
+      return "started";
+    case State::kStopping:
+      return "stopping";
+    case State::kStopped:
+      return "stopped";
+    case State::kFailed:
+      return "failed";
   }
   return "stopped";
 }

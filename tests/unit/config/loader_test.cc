@@ -173,7 +173,9 @@ TEST(Loader, ManagementApiIsOnByDefaultAndTyped) {
   }
   {
     ProjectDir dir;
-    basicProject(dir, R"({"autoload":{"path":"web"},"managementApi":{"logs":{"maxSize":6},"socket":"run/api.sock"}})");
+    basicProject(
+        dir,
+        R"({"autoload":{"path":"web"},"managementApi":{"logs":{"maxSize":6},"socket":"run/api.sock"}})");
     auto r = load(dir);
     ASSERT_TRUE(r.config) << errors(r);
     EXPECT_TRUE(r.config->managementApi.enabled);
@@ -184,7 +186,9 @@ TEST(Loader, ManagementApiIsOnByDefaultAndTyped) {
 
 TEST(Loader, ManagementApiBadValuesNameThePath) {
   ProjectDir dir;
-  basicProject(dir, R"({"autoload":{"path":"web"},"managementApi":{"logs":{"maxSize":2,"size":1},"socket":"","port":1}})");
+  basicProject(
+      dir,
+      R"({"autoload":{"path":"web"},"managementApi":{"logs":{"maxSize":2,"size":1},"socket":"","port":1}})");
   auto r = load(dir);
   EXPECT_FALSE(r.config);
   auto e = errors(r);
@@ -203,7 +207,9 @@ TEST(Loader, ManagementApiBadValuesNameThePath) {
   basicProject(third, R"({"autoload":{"path":"web"},"managementApi":"maybe"})");
   auto r3 = load(third);
   EXPECT_FALSE(r3.config);
-  EXPECT_THAT(errors(r3), HasSubstr("watt.json: managementApi: expected true or false, got the string \"maybe\""));
+  EXPECT_THAT(
+      errors(r3),
+      HasSubstr("watt.json: managementApi: expected true or false, got the string \"maybe\""));
 }
 
 TEST(Loader, WrongTypesAreReportedTogether) {

@@ -12,7 +12,8 @@ namespace {
 
 TEST(ManagementApi, WebSocketAcceptFollowsRfc6455) {
   // The example of RFC 6455, section 1.3.
-  EXPECT_EQ(ManagementApi::websocketAccept("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  EXPECT_EQ(ManagementApi::websocketAccept("dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
 
 TEST(ManagementApi, WebSocketFramesUseTheShortestLengthForm) {
@@ -53,7 +54,8 @@ class ServedApi {
             std::function<std::string()> json)
       : loops_(1) {
     config_.root = dir.path();
-    ManagementTarget target{.config = config_, .applications = apps_, .mesh = mesh_, .loops = loops_};
+    ManagementTarget target{
+        .config = config_, .applications = apps_, .mesh = mesh_, .loops = loops_};
     target.status = [] { return std::string("started"); };
     target.url = [] { return std::string(); };
     target.stop = [] {};
@@ -91,8 +93,9 @@ class ServedApi {
 // /api/v1/metrics serves them, by Accept like Watt.
 TEST(ManagementApi, MetricsHookServesTextOrJsonByAccept) {
   watt::testing::ProjectDir dir;
-  ServedApi api(dir, [] { return std::string("# TYPE up gauge\nup 1\n"); },
-                [] { return std::string(R"([{"name":"up","type":"gauge","values":[{"value":1}]}])"); });
+  ServedApi api(
+      dir, [] { return std::string("# TYPE up gauge\nup 1\n"); },
+      [] { return std::string(R"([{"name":"up","type":"gauge","values":[{"value":1}]}])"); });
   ASSERT_EQ(api.error(), "");
   auto text = api.get("/api/v1/metrics", "text/plain");
   EXPECT_EQ(text.status, 200) << text.error;
@@ -111,7 +114,8 @@ TEST(ManagementApi, MetricsUnsetAnswer501AndMetadataHasNoPackage) {
   ASSERT_EQ(api.error(), "");
   auto r = api.get("/api/v1/metrics");
   EXPECT_EQ(r.status, 501);
-  EXPECT_EQ(json::parse(r.body).as_object().at("message"), "Metrics are not enabled in this runtime.");
+  EXPECT_EQ(json::parse(r.body).as_object().at("message"),
+            "Metrics are not enabled in this runtime.");
   auto meta = json::parse(api.get("/api/v1/metadata").body).as_object();
   EXPECT_TRUE(meta.at("packageName").is_null());
   EXPECT_TRUE(meta.at("url").is_null());
