@@ -161,6 +161,7 @@ struct RuntimeSettings {
   std::optional<bool> strictEnv;
   std::optional<MetricsConfig> metrics;
   std::optional<TelemetryConfig> telemetry;  // file paths still relative to the project root
+  std::optional<ManagementApiConfig> managementApi;
 };
 
 void readServer(const Node& node, RuntimeSettings& s) {
@@ -540,6 +541,33 @@ void readMetrics(const Node& node, RuntimeSettings& s) {
   r.ignore({"healthChecksTimeouts"});  // deprecated and unused in Watt too
   r.finish();
   s.metrics = m;
+// `managementApi`: true/false (or a placeholder giving "true"/"false"), or an object with
+// `logs.maxSize` (MB, at least 5) and `socket` (a path, relative to the project root).
+void readManagementApi(const Node& node, RuntimeSettings& s, const fs::path& root) {
+  ManagementApiConfig m;
+  if (node.isBool() || node.isString()) {
+    auto b = node.asBool();
+    if (!b) return;
+    m.enabled = *b;
+  } else if (node.isObject()) {
+    ObjectReader r(node);
+    if (auto logs = r.get("logs"); logs.present()) {
+      ObjectReader lr(logs);
+      if (auto v = lr.get("maxSize"); v.present()) {
+        if (auto n = v.asInteger(5, 1 << 20)) m.logsMaxSize = static_cast<int>(*n);
+      }
+      lr.finish();
+    }
+    if (auto v = r.get("socket"); v.present()) {
+      if (auto p = v.asNonEmptyString()) m.socket = absoluteFrom(root, *p).string();
+    }
+    r.finish();
+  } else {
+    node.error("expected true, false or an object with \"logs\" and \"socket\", got " +
+               node.describe());
+    return;
+  }
+  s.managementApi = m;
 }
 
 bool isWattWorkersObject(const json::object& obj) {
@@ -567,7 +595,7 @@ void readRuntimeWorkers(const Node& node, RuntimeSettings& s) {
 
 // Reads the runtime settings keys present in `r` into `s`. Keys about applications are left for
 // the caller to read.
-void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
+void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens, const fs::path& root) {
   if (!listens) r.ignore({"server"});
   else if (auto v = r.get("server"); v.present()) readServer(v, s);
   if (auto v = r.get("logger"); v.present()) readLogger(v, s);
@@ -584,9 +612,10 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens) {
     if (v.isString() && v.raw()->get_string() == "warn") s.strictEnv = false;
     else if (auto b = v.asBool()) s.strictEnv = *b;
   }
+  if (auto v = r.get("managementApi"); v.present()) readManagementApi(v, s, root);
   r.acceptUnsupported({"preload", "extensions", "basePath", "workersRestartDelay", "reuseTcpPorts",
                        "exitOnUnhandledErrors", "health", "healthProbes", "undici", "httpCache",
-                       "watch", "managementApi", "management",
+                       "watch", "management",
                        "verticalScaler", "inspectorOptions", "applicationTimeout",
                        "startupConcurrency", "messagingTimeout", "resolvedApplicationsBasePath",
                        "envfile", "sourceMaps", "nodeModulesSourceMaps", "scheduler", "policies",
@@ -839,10 +868,10 @@ void ProjectLoader::readRuntimeFile() {
   // The seed form nests runtime settings under "runtime"; the top level wins on conflicts.
   if (auto nested = r.get("runtime"); nested.present()) {
     ObjectReader nr(nested);
-    readRuntimeSettings(nr, settings_, options_.listens);
+    readRuntimeSettings(nr, settings_, options_.listens, root_);
     nr.finish();
   }
-  readRuntimeSettings(r, settings_, options_.listens);
+  readRuntimeSettings(r, settings_, options_.listens, root_);
   if (auto v = r.get("entrypoint"); v.present()) {
     if (auto e = v.asNonEmptyString()) entrypoint_ = *e;
   }
@@ -880,7 +909,7 @@ void ProjectLoader::readWrappedApplication(const ModuleRef& module) {
     // Only runtime settings are read here; the kind reads the rest of this same file.
     if (auto nested = r.get("runtime"); nested.present()) {
       ObjectReader nr(nested);
-      readRuntimeSettings(nr, settings_, options_.listens);
+      readRuntimeSettings(nr, settings_, options_.listens, root_);
       if (auto app = nr.get("application"); app.present()) {
         ObjectReader ar(app);
         ar.ignore({"id", "path"});
@@ -1241,7 +1270,10 @@ std::optional<RuntimeConfig> ProjectLoader::load() {
     for (auto& e : config_.telemetry.exporters)
       if (!e.path.empty()) e.path = absoluteFrom(root_, e.path).string();
   }
+  if (settings_.managementApi) config_.managementApi = *settings_.managementApi;
   config_.env = env_.env;
+  config_.env["PLT_DEV"] = options_.production ? "false" : "true";  // as Watt's runtime sets them
+  config_.env["PLT_ENVIRONMENT"] = options_.production ? "production" : "development";
 
   if (settings_.strictEnv.value_or(false)) {
     for (const auto& [path, names] : rootFile_.missing.byPath) {

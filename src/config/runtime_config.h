@@ -97,6 +97,16 @@ struct GracefulShutdown {
   bool closeConnections = true;
 };
 
+// The management API (`managementApi`): an HTTP API on a Unix socket readable only by the
+// runtime's user, at $TMPDIR/platformatic/runtimes/<pid>/socket unless `socket` says otherwise.
+// On by default, as in Watt. `logsMaxSize` (MB) sizes Watt's on-disk log history, which this
+// server does not keep: it is validated and otherwise unused.
+struct ManagementApiConfig {
+  bool enabled = true;
+  std::string socket;  // absolute path; empty: the default location
+  int logsMaxSize = 200;
+};
+
 // Restart policy of an application whose process or worker ends unexpectedly.
 struct RestartPolicy {
   bool enabled = true;
@@ -152,6 +162,7 @@ struct RuntimeConfig {
   TelemetryConfig telemetry;
   GracefulShutdown gracefulShutdown;
   MetricsConfig metrics;
+  ManagementApiConfig managementApi;
   RestartPolicy restart;
   Millis startTimeout{30'000};
   EnvMap env;  // environment of the runtime (real environment + root .env + PLT_*)

@@ -144,6 +144,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         response = Response::error(500, "Internal Server Error");
       }
       if (server_.draining()) keepAlive = false;
+      if (response.status == 101 && response.stream) {
+        co_await writeSwitched(response);
+        server_.inFlightCounter().fetch_sub(1, std::memory_order_relaxed);
+        co_return;
+      }
       bool ok = false;
       if (response.stream && !headRequest && !statusHasNoBody(response.status)) {
         ok = co_await writeStreamed(response, keepAlive, version);
@@ -220,6 +225,22 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       if (!ok) co_return false;
     }
     co_return true;
+  }
+
+  // A handler that switches protocols (a WebSocket) answers 101 with its headers as given and
+  // a stream that produces the new protocol's bytes; they are written as they come, unframed,
+  // and the connection closes when the stream ends.
+  Task<void> writeSwitched(Response& response) {
+    std::string head = "HTTP/1.1 101 Switching Protocols\r\n";
+    for (const auto& h : response.headers) head += h.name + ": " + h.value + "\r\n";
+    head += "\r\n";
+    bool ok = co_await writeChunk(head, response.body, false);
+    while (ok) {
+      error_code ec;
+      auto chunk = co_await response.stream->next(ec);
+      if (ec || !chunk) break;
+      ok = co_await writeChunk({}, *chunk, false);
+    }
   }
 
   // Writes `prefix` then `data`, the latter framed as one chunk when `chunked` (and non-empty).

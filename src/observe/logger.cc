@@ -143,12 +143,36 @@ void Logger::writeTo(const Sink& sink, std::string_view line) {
   }
 }
 
+int Logger::addTap(Tap tap) {
+  std::lock_guard lock(tapsMutex_);
+  int id = ++nextTap_;
+  taps_.emplace(id, std::move(tap));
+  tapped_.store(true, std::memory_order_relaxed);
+  return id;
+}
+
+void Logger::removeTap(int id) {
+  std::lock_guard lock(tapsMutex_);
+  taps_.erase(id);
+  tapped_.store(!taps_.empty(), std::memory_order_relaxed);
+}
+
+void Logger::publish(std::string_view jsonLine) {
+  std::lock_guard lock(tapsMutex_);
+  for (auto& [id, tap] : taps_) tap(jsonLine);
+}
+
 // Serializes once per format and writes the line to every target whose level admits it.
 void Logger::emit(LogLevel level, json::object& record) {
   if (!redactPaths_.empty()) redact(record);
   std::string json;
   std::string pretty;
   std::string prettyColored;
+  // Live log streams (management API) get every record as a JSON line, whatever the targets.
+  if (tapped_.load(std::memory_order_relaxed)) {
+    json = json::serialize(record) + '\n';
+    publish(json);
+  }
   for (const auto& sink : sinks_) {
     if (level < sink.level) continue;
     std::string* line;

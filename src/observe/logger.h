@@ -5,6 +5,9 @@
 // off-lock and written with one write(2) under a mutex.
 #pragma once
 
+#include <atomic>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -48,6 +51,14 @@ class Logger {
   void forwardApplicationLine(std::string_view name, int worker, std::string_view line,
                               bool isError);
 
+  // Taps receive every record written, as one JSON line (with '\n'), whatever the stdout
+  // format; the management API's /logs/live streams them. A tap runs on the logging thread with
+  // the tap lock held: it must be quick and must not log. With no tap, the cost is one relaxed
+  // atomic load per record.
+  using Tap = std::function<void(std::string_view jsonLine)>;
+  int addTap(Tap tap);
+  void removeTap(int id);
+
   void info(std::string_view msg, std::string_view name = {}) { log(LogLevel::kInfo, name, msg); }
   void warn(std::string_view msg, std::string_view name = {}) { log(LogLevel::kWarn, name, msg); }
   void error(std::string_view msg, std::string_view name = {}) { log(LogLevel::kError, name, msg); }
@@ -65,6 +76,7 @@ class Logger {
 
   Logger();
   void emit(LogLevel level, json::object& record);
+  void publish(std::string_view jsonLine);
   void redact(json::object& record) const;
   void writeTo(const Sink& sink, std::string_view line);
   std::string prettyLine(const json::object& record, bool colorize) const;
@@ -80,6 +92,10 @@ class Logger {
   std::string hostname_;
   long pid_ = 0;
   std::mutex mutex_;
+  std::atomic<bool> tapped_{false};
+  std::mutex tapsMutex_;
+  std::map<int, Tap> taps_;
+  int nextTap_ = 0;
 };
 
 // "req.headers.authorization", 'req.headers["x-api-key"]', "users[*].password" -> segments.

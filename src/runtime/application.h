@@ -40,6 +40,14 @@ class Application {
   // The loop thread the request arrived on.
   virtual Task<http::Response> handle(http::Request request) = 0;
 
+  // Control thread. Restarts a running application for the management API (`watt restart`);
+  // returns false when the kind has nothing to restart. Native kinds (gateway, db) run inside
+  // the runtime from an immutable configuration, so by default restarting leaves them serving.
+  virtual Task<bool> restart(Millis /*timeout*/) { co_return false; }
+  // Watt's status words ("starting", "started", "stopping", "stopped"; "failed" when a crashed
+  // application is not restarted), or "" when the kind follows the runtime's own status.
+  virtual std::string status() const { return {}; }
+
   // Applications that must be serving before this one starts (its `dependencies`, and what a
   // kind needs at start, e.g. the applications whose OpenAPI documents a gateway composes).
   virtual std::vector<std::string> startAfter() const { return spec_.dependencies; }

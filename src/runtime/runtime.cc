@@ -112,6 +112,7 @@ Runtime::~Runtime() {
   observe::Tracer::stop();
   publicAcceptors_.clear();
   metricsListener_.reset();
+  management_.reset();
   applications_.clear();
   publicServer_.reset();
   loops_.reset();
@@ -362,24 +363,32 @@ void Runtime::armSignals() {
 
 void Runtime::onSignal(int sig) {
   const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  if (phase_ == Phase::kStopping) {
+    // A second signal while stopping means "now". Children die with us (PR_SET_PDEATHSIG).
+    observe::log().warn(std::string("Received ") + name + " again, exiting immediately");
+    std::error_code ignored;
+    if (!socketDir_.empty()) std::filesystem::remove_all(socketDir_, ignored);
+    if (management_) management_.reset();  // removes its socket
+    std::_Exit(1);
+  }
+  stopGracefully(std::string("Received ") + name);
+}
+
+// A signal or the management API's POST /stop.
+void Runtime::stopGracefully(const std::string& why) {
   switch (phase_) {
-    case Phase::kStopping: {
-      // A second signal while stopping means "now". Children die with us (PR_SET_PDEATHSIG).
-      observe::log().warn(std::string("Received ") + name + " again, exiting immediately");
-      std::error_code ignored;
-      if (!socketDir_.empty()) std::filesystem::remove_all(socketDir_, ignored);
-      std::_Exit(1);
-    }
+    case Phase::kStopping:
+      return;
     case Phase::kStarting:
       // Starting applications wait for their processes: ending those ends the start-up, and
       // main() then stops everything and exits normally.
-      observe::log().info(std::string("Received ") + name + " while starting, stopping the runtime...");
+      observe::log().info(why + " while starting, stopping the runtime...");
       phase_ = Phase::kStopping;
       stopRequested_ = true;
       reaper_->signalAll(SIGTERM);
       return;
     case Phase::kRunning:
-      observe::log().info(std::string("Received ") + name + ", stopping the runtime...");
+      observe::log().info(why + ", stopping the runtime...");
       phase_ = Phase::kStopping;
       asio::co_spawn(control_, shutdown(), [this](std::exception_ptr) {
         exitCode_ = 0;
@@ -430,6 +439,7 @@ Task<void> Runtime::shutdown() {
   }
   co_await stopApplications();
   if (metricsListener_) metricsListener_->stop();
+  if (management_) co_await management_->close();
 }
 
 Task<void> Runtime::main() {
@@ -440,6 +450,7 @@ Task<void> Runtime::main() {
   }
   if (stopRequested_) {
     co_await stopApplications();
+    if (management_) co_await management_->close();
     exitCode_ = 0;
     control_.stop();
     co_return;
@@ -448,6 +459,7 @@ Task<void> Runtime::main() {
     observe::log().error("The runtime could not start; stopping the applications that did");
     phase_ = Phase::kStopping;
     co_await stopApplications();
+    if (management_) co_await management_->close();
     exitCode_ = 1;
     control_.stop();
     co_return;
@@ -456,6 +468,39 @@ Task<void> Runtime::main() {
   phase_ = Phase::kRunning;
   observe::log().info("Watt is now listening at " + listeningUrl_);
   // From here, a signal runs shutdown() (onSignal) and stops the control loop.
+}
+
+bool Runtime::startManagementApi() {
+  if (!config_.managementApi.enabled) return true;
+  ManagementTarget target{
+      .config = config_, .applications = applications_, .mesh = mesh_, .loops = *loops_};
+  target.status = [this]() -> std::string {
+    switch (phase_) {
+      case Phase::kStarting:
+        return "starting";
+      case Phase::kRunning:
+        return "started";
+      case Phase::kStopping:
+        return "stopping";
+    }
+    return "stopping";
+  };
+  target.url = [this]() { return phase_ == Phase::kRunning ? listeningUrl_ : std::string(); };
+  target.stop = [this]() { stopGracefully("Stop requested through the management API"); };
+  target.metricsText = options_.metricsText;
+  target.metricsJson = options_.metricsJson;
+  // With `metrics` on, the API serves the same Prometheus text as the metrics listener.
+  if (!target.metricsText && metrics_) target.metricsText = [m = metrics_.get()] { return m->render(); };
+  management_ =
+      std::make_unique<ManagementApi>(control_, std::move(target), config_.managementApi.socket);
+  std::string error = management_->start();
+  if (!error.empty()) {
+    observe::log().error("Cannot start the management API: " + error +
+                         " (set \"managementApi\": false to run without it)");
+    management_.reset();
+    return false;
+  }
+  return true;
 }
 
 int Runtime::run() {
@@ -507,6 +552,7 @@ int Runtime::run() {
     return 1;
   }
 
+  if (!startManagementApi()) return 1;
   signals_.emplace(control_, SIGINT, SIGTERM);
   armSignals();
   loops_->start();

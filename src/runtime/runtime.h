@@ -5,6 +5,7 @@
 // within gracefulShutdown.runtime, stops the applications, and returns the exit code.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "runtime/child_process.h"
 #include "runtime/kind.h"
 #include "runtime/loop.h"
+#include "runtime/management_api.h"
 #include "runtime/mesh.h"
 #include "runtime/metrics_listener.h"
 
@@ -22,6 +24,10 @@ namespace watt::runtime {
 struct RuntimeOptions {
   std::string nodeExecutable = "node";
   std::string nodeHostScript;  // absolute path of js/host.cjs
+  // GET /api/v1/metrics of the management API (Prometheus text, and its JSON form); unset:
+  // the API answers that metrics are not enabled.
+  std::function<std::string()> metricsText;
+  std::function<std::string()> metricsJson;
 };
 
 class Runtime {
@@ -39,6 +45,8 @@ class Runtime {
   bool startMetrics();
   void armSignals();
   void onSignal(int signal);
+  void stopGracefully(const std::string& why);
+  bool startManagementApi();
   Task<void> shutdown();
   Task<void> stopApplications();
   void closePublicAcceptors();
@@ -55,6 +63,7 @@ class Runtime {
   std::vector<std::unique_ptr<Application>> applications_;
   Application* entrypoint_ = nullptr;
   std::unique_ptr<http::Server> publicServer_;
+  std::unique_ptr<ManagementApi> management_;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> publicAcceptors_;
   std::string listeningUrl_;
   std::string socketDir_;

@@ -225,13 +225,13 @@ void NodeApplication::onProcessExit(runtime::ExitStatus status, uint64_t generat
   if (services_.metrics) services_.metrics->setApplicationProcess(index_, 0);
   exitStatus_ = status;
   for (size_t k = 0; k < sockets_.size(); ++k) setWorkerReady(k, false);
+  if (stopWaiter_) stopWaiter_->cancel();  // stopProcess() waits for this (stop, or a restart)
   switch (state_.load()) {
     case State::kStarting:
     case State::kRestarting:
       wakeLauncher();
       break;
     case State::kStopping:
-      if (stopWaiter_) stopWaiter_->cancel();
       break;
     case State::kRunning: {
       observe::log().error("The application \"" + id() + "\" exited unexpectedly (" +
@@ -375,25 +375,59 @@ Task<void> NodeApplication::start() {
   state_ = State::kRunning;
 }
 
+// Asks the host to stop gracefully and waits for the process to exit.
+Task<void> NodeApplication::stopProcess(runtime::Millis timeout) {
+  co_await sendControl(R"({"type":"stop","timeout":)" + std::to_string(timeout.count()) + "}\n");
+  // The host exits by itself once stopped (or when its own timeout runs out); give it that
+  // long plus a margin, then kill it.
+  for (int phase = 0; phase < 2 && !exited_; ++phase) {
+    stopWaiter_.emplace(services_.control,
+                        phase == 0 ? timeout + runtime::Millis(1000) : runtime::Millis(2000));
+    co_await stopWaiter_->async_wait(kNoThrow);
+    stopWaiter_.reset();
+    if (!exited_ && phase == 0) {
+      observe::log().warn("The application \"" + id() + "\" did not stop within " +
+                          std::to_string(timeout.count()) + " ms; killing it");
+      process_->signal(SIGKILL);
+    }
+  }
+}
+
+// A requested restart: the process stops gracefully and is launched again the way a crashed
+// one is; requests arriving meanwhile wait for the new workers (bounded by startTimeout).
+Task<bool> NodeApplication::restart(runtime::Millis timeout) {
+  State expected = State::kRunning;
+  if (!state_.compare_exchange_strong(expected, State::kRestarting)) co_return false;
+  observe::log().info("Restarting the application \"" + id() + "\"...");
+  if (process_ && !exited_) co_await stopProcess(timeout);
+  if (state_ != State::kRestarting) co_return false;  // stopped meanwhile
+  readySince_ = {};  // a requested restart is not a crash: no backoff
+  quickCrashes_ = 0;
+  co_await relaunch();
+  co_return state_ == State::kRunning;
+}
+
+std::string NodeApplication::status() const {
+  switch (state_.load()) {
+    case State::kStarting:
+    case State::kRestarting:
+      return "starting";
+    case State::kRunning:
+      return "started";
+    case State::kStopping:
+      return "stopping";
+    case State::kStopped:
+      return "stopped";
+    case State::kFailed:
+      return "failed";
+  }
+  return "stopped";
+}
+
 Task<void> NodeApplication::stop(runtime::Millis timeout) {
   State previous = state_.exchange(State::kStopping);
   restartTimer_.cancel();
-  if (process_ && !exited_ && previous != State::kStopped) {
-    co_await sendControl(R"({"type":"stop","timeout":)" + std::to_string(timeout.count()) + "}\n");
-    // The host exits by itself once stopped (or when its own timeout runs out); give it that
-    // long plus a margin, then kill it.
-    for (int phase = 0; phase < 2 && !exited_; ++phase) {
-      stopWaiter_.emplace(services_.control, phase == 0 ? timeout + runtime::Millis(1000)
-                                                        : runtime::Millis(2000));
-      co_await stopWaiter_->async_wait(kNoThrow);
-      stopWaiter_.reset();
-      if (!exited_ && phase == 0) {
-        observe::log().warn("The application \"" + id() + "\" did not stop within " +
-                            std::to_string(timeout.count()) + " ms; killing it");
-        process_->signal(SIGKILL);
-      }
-    }
-  }
+  if (process_ && !exited_ && previous != State::kStopped) co_await stopProcess(timeout);
   if (meshListener_) meshListener_->stop();
   services_.loops.postToAll([this](runtime::Loop& loop) {
     LoopState& state = loops_[loop.index()];

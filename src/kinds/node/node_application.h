@@ -30,6 +30,8 @@ class NodeApplication : public runtime::Application {
   Task<void> stop(runtime::Millis timeout) override;
   Task<http::Response> handle(http::Request request) override;
   bool live() const override { return state_.load() == State::kRunning; }
+  Task<bool> restart(runtime::Millis timeout) override;
+  std::string status() const override;
 
  private:
   enum class State { kStopped, kStarting, kRunning, kRestarting, kStopping, kFailed };
@@ -46,6 +48,7 @@ class NodeApplication : public runtime::Application {
   std::string initMessage() const;
   std::string stderrTail() const;
   void wakeLauncher();
+  Task<void> stopProcess(runtime::Millis timeout);
 
   runtime::RuntimeServices& services_;
   std::string entry_;

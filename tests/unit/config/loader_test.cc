@@ -153,6 +153,65 @@ TEST(Loader, WattKeysWeDoNotSupportAreWarningsNotErrors) {
   EXPECT_THAT(warnings(r), HasSubstr("watt.json: watch: accepted for compatibility"));
 }
 
+TEST(Loader, ManagementApiIsOnByDefaultAndTyped) {
+  {
+    ProjectDir dir;
+    basicProject(dir, R"({"autoload":{"path":"web"}})");
+    auto r = load(dir);
+    ASSERT_TRUE(r.config) << errors(r);
+    EXPECT_TRUE(r.config->managementApi.enabled);
+    EXPECT_EQ(r.config->managementApi.logsMaxSize, 200);
+    EXPECT_EQ(r.config->managementApi.socket, "");
+  }
+  {
+    ProjectDir dir;
+    basicProject(dir, R"({"autoload":{"path":"web"},"managementApi":"{MGMT}"})");
+    auto r = load(dir, {{"MGMT", "false"}});
+    ASSERT_TRUE(r.config) << errors(r);
+    EXPECT_FALSE(r.config->managementApi.enabled);
+    EXPECT_EQ(warnings(r), "");
+  }
+  {
+    ProjectDir dir;
+    basicProject(
+        dir,
+        R"({"autoload":{"path":"web"},"managementApi":{"logs":{"maxSize":6},"socket":"run/api.sock"}})");
+    auto r = load(dir);
+    ASSERT_TRUE(r.config) << errors(r);
+    EXPECT_TRUE(r.config->managementApi.enabled);
+    EXPECT_EQ(r.config->managementApi.logsMaxSize, 6);
+    EXPECT_EQ(r.config->managementApi.socket, dir.path() + "/run/api.sock");
+  }
+}
+
+TEST(Loader, ManagementApiBadValuesNameThePath) {
+  ProjectDir dir;
+  basicProject(
+      dir,
+      R"({"autoload":{"path":"web"},"managementApi":{"logs":{"maxSize":2,"size":1},"socket":"","port":1}})");
+  auto r = load(dir);
+  EXPECT_FALSE(r.config);
+  auto e = errors(r);
+  EXPECT_THAT(e, HasSubstr("watt.json: managementApi.logs.maxSize: expected an integer from 5 to"));
+  EXPECT_THAT(e, HasSubstr("watt.json: managementApi.logs.size: unknown key \"size\""));
+  EXPECT_THAT(e, HasSubstr("watt.json: managementApi.socket: "));
+  EXPECT_THAT(e, HasSubstr("watt.json: managementApi.port: unknown key \"port\""));
+
+  ProjectDir other;
+  basicProject(other, R"({"autoload":{"path":"web"},"managementApi":3})");
+  auto r2 = load(other);
+  EXPECT_FALSE(r2.config);
+  EXPECT_THAT(errors(r2), HasSubstr("watt.json: managementApi: expected true, false or an object"));
+
+  ProjectDir third;
+  basicProject(third, R"({"autoload":{"path":"web"},"managementApi":"maybe"})");
+  auto r3 = load(third);
+  EXPECT_FALSE(r3.config);
+  EXPECT_THAT(
+      errors(r3),
+      HasSubstr("watt.json: managementApi: expected true or false, got the string \"maybe\""));
+}
+
 TEST(Loader, WrongTypesAreReportedTogether) {
   ProjectDir dir;
   basicProject(dir, R"({"autoload":{"path":"web"},"server":{"port":true},"logger":{"level":"loud"}})");
