@@ -541,6 +541,8 @@ void readMetrics(const Node& node, RuntimeSettings& s) {
   r.ignore({"healthChecksTimeouts"});  // deprecated and unused in Watt too
   r.finish();
   s.metrics = m;
+}
+
 // `managementApi`: true/false (or a placeholder giving "true"/"false"), or an object with
 // `logs.maxSize` (MB, at least 5) and `socket` (a path, relative to the project root).
 void readManagementApi(const Node& node, RuntimeSettings& s, const fs::path& root) {

@@ -535,6 +535,18 @@ int Runtime::run() {
         });
     services_->metrics = metrics_.get();
     mesh_.setMetrics(metrics_.get());
+    if (config_.telemetry.enabled) {
+      metrics_->addCollector([](std::string& out) {
+        observe::Tracer* tracer = observe::Tracer::instance();
+        if (!tracer) return;
+        out += "# HELP watt_tracing_spans_exported_total Spans the exporter handed to its destination.\n"
+               "# TYPE watt_tracing_spans_exported_total counter\n"
+               "watt_tracing_spans_exported_total " + std::to_string(tracer->exported()) + "\n"
+               "# HELP watt_tracing_spans_dropped_total Spans dropped: export queue full or collector unreachable.\n"
+               "# TYPE watt_tracing_spans_dropped_total counter\n"
+               "watt_tracing_spans_dropped_total " + std::to_string(tracer->dropped()) + "\n";
+      });
+    }
   }
 
   for (const auto& spec : config_.applications) {

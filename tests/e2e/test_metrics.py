@@ -237,6 +237,44 @@ class MetricsEndpointsTest(MetricsTestCase):
         self.assertEqual(value(s, "platformatic_application_restarts_total", applicationId="root"), 0)
 
 
+class MetricsWithTracingAndManagementTest(MetricsTestCase):
+    """The same registry through the management API and `watt metrics`, and the tracer's
+    counters when telemetry is on."""
+
+    def test_management_api_and_cli_serve_the_registry_and_tracing_counters(self):
+        from test_management import api, cli
+        port = free_port()
+        w = self.watt("gateway")
+        w.patch_json("watt.json", {
+            "metrics": metrics_config(port),
+            "telemetry": {"applicationName": "m", "exporter": {"type": "file", "options": {"path": "spans.log"}}}})
+        w.start()
+        w.metrics_port = port
+        for _ in range(5):
+            self.assertEqual(w.get("/api/x").status, 200)
+
+        def exported():
+            samples = parse_samples(self.scrape(w))
+            rows = find(samples, "watt_tracing_spans_exported_total")
+            return rows and rows[0][1] > 0
+        self.poll(exported, "exported spans counted")
+        text = self.scrape(w)
+        self.promtool_check(text)
+        samples = parse_samples(text)
+        self.assertEqual(value(samples, "watt_tracing_spans_dropped_total"), 0)
+
+        r = api(w, "GET", "/api/v1/metrics")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("text/plain", r.header("content-type"))
+        via_api = parse_samples(r.text())
+        self.assertTrue(find(via_api, "http_request_all_duration_seconds_count", applicationId="gateway"))
+        self.assertTrue(find(via_api, "watt_tracing_spans_exported_total"))
+
+        out = cli(w, "metrics", str(w.proc.pid))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("http_request_all_duration_seconds", out.stdout)
+
+
 class DatabaseMetricsTest(MetricsTestCase):
 
     def test_queries_are_timed_per_database_application(self):
