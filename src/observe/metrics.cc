@@ -601,4 +601,88 @@ void MetricsRegistry::renderThreads(std::string& out) {
        &Row::percent);
 }
 
+namespace {
+
+// `k="v",k2="v2"` (Prometheus text escapes) -> object.
+json::object parseLabels(std::string_view text) {
+  json::object labels;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t eq = text.find('=', i);
+    if (eq == std::string_view::npos || eq + 1 >= text.size() || text[eq + 1] != '"') break;
+    std::string key(text.substr(i, eq - i));
+    std::string value;
+    size_t j = eq + 2;
+    for (; j < text.size() && text[j] != '"'; ++j) {
+      if (text[j] == '\\' && j + 1 < text.size()) {
+        ++j;
+        value += text[j] == 'n' ? '\n' : text[j];
+      } else {
+        value += text[j];
+      }
+    }
+    labels[key] = value;
+    i = j + 1;
+    if (i < text.size() && text[i] == ',') ++i;
+  }
+  return labels;
+}
+
+}  // namespace
+
+std::string MetricsRegistry::renderJson() {
+  std::string text = render();
+  json::array families;
+  json::object* family = nullptr;
+  std::string familyName;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    if (line.starts_with("# HELP ")) {
+      std::string_view rest = line.substr(7);
+      size_t space = rest.find(' ');
+      familyName = std::string(rest.substr(0, space));
+      families.push_back(json::object{{"name", familyName},
+                                      {"help", space == std::string_view::npos ? "" : rest.substr(space + 1)},
+                                      {"type", "untyped"},
+                                      {"values", json::array()},
+                                      {"aggregator", "sum"}});
+      family = &families.back().get_object();
+      continue;
+    }
+    if (line.starts_with("# TYPE ")) {
+      std::string_view rest = line.substr(7);
+      size_t space = rest.find(' ');
+      if (family && space != std::string_view::npos && rest.substr(0, space) == familyName)
+        (*family)["type"] = rest.substr(space + 1);
+      continue;
+    }
+    if (line.front() == '#' || !family) continue;
+    size_t brace = line.find('{');
+    size_t valueAt = line.rfind(' ');
+    if (valueAt == std::string_view::npos) continue;
+    std::string_view name = line.substr(0, std::min(brace, valueAt));
+    json::object labels;
+    if (brace != std::string_view::npos && brace < valueAt) {
+      size_t close = line.rfind('}', valueAt);
+      if (close != std::string_view::npos && close > brace)
+        labels = parseLabels(line.substr(brace + 1, close - brace - 1));
+    }
+    std::string number(line.substr(valueAt + 1));
+    json::object sample;
+    char* parsedEnd = nullptr;
+    double v = std::strtod(number.c_str(), &parsedEnd);
+    if (parsedEnd && *parsedEnd == '\0' && std::isfinite(v)) sample["value"] = v;
+    else sample["value"] = number;  // +Inf / NaN as prom-client prints them
+    sample["labels"] = std::move(labels);
+    if (name != familyName) sample["metricName"] = name;
+    (*family)["values"].get_array().push_back(std::move(sample));
+  }
+  return json::serialize(families);
+}
+
 }  // namespace watt::observe

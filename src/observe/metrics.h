@@ -130,6 +130,10 @@ class MetricsRegistry {
   // loop to hand over its shard (a loop that does not answer within a second is left out of
   // this scrape), so on a loop thread it holds that loop meanwhile: prefer another thread.
   std::string render();
+  // The same series as prom-client's getMetricsAsJSON() shows them (what Watt's management API
+  // answers to `Accept: application/json`): [{name, help, type, values: [{value, labels,
+  // metricName?}], aggregator}].
+  std::string renderJson();
 
   const config::MetricsConfig& config() const { return config_; }
   // `{applicationId="x",region="eu"` without the closing brace: the labels of an application.

@@ -490,7 +490,10 @@ bool Runtime::startManagementApi() {
   target.metricsText = options_.metricsText;
   target.metricsJson = options_.metricsJson;
   // With `metrics` on, the API serves the same Prometheus text as the metrics listener.
-  if (!target.metricsText && metrics_) target.metricsText = [m = metrics_.get()] { return m->render(); };
+  if (!target.metricsText && metrics_) {
+    target.metricsText = [m = metrics_.get()] { return m->render(); };
+    target.metricsJson = [m = metrics_.get()] { return m->renderJson(); };
+  }
   management_ =
       std::make_unique<ManagementApi>(control_, std::move(target), config_.managementApi.socket);
   std::string error = management_->start();

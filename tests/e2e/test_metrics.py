@@ -266,13 +266,26 @@ class MetricsWithTracingAndManagementTest(MetricsTestCase):
         r = api(w, "GET", "/api/v1/metrics")
         self.assertEqual(r.status, 200, r)
         self.assertIn("text/plain", r.header("content-type"))
-        via_api = parse_samples(r.text())
+        via_api = parse_samples(r.text)
         self.assertTrue(find(via_api, "http_request_all_duration_seconds_count", applicationId="gateway"))
         self.assertTrue(find(via_api, "watt_tracing_spans_exported_total"))
+
+        r = api(w, "GET", "/api/v1/metrics", headers={"accept": "application/json"})
+        self.assertEqual(r.status, 200, r)
+        families = {f["name"]: f for f in r.json()}
+        duration = families["http_request_all_duration_seconds"]
+        self.assertEqual(duration["type"], "histogram")
+        counts = [v for v in duration["values"] if v.get("metricName") == "http_request_all_duration_seconds_count"
+                  and v["labels"].get("applicationId") == "gateway"]
+        self.assertTrue(counts and counts[0]["value"] >= 5, duration["values"][:5])
+        self.assertEqual(families["watt_tracing_spans_dropped_total"]["values"][0]["value"], 0)
 
         out = cli(w, "metrics", str(w.proc.pid))
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("http_request_all_duration_seconds", out.stdout)
+        text = cli(w, "metrics", str(w.proc.pid), "-f", "text")
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertTrue(find(parse_samples(text.stdout), "watt_tracing_spans_exported_total"))
 
 
 class DatabaseMetricsTest(MetricsTestCase):

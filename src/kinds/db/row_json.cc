@@ -17,31 +17,6 @@ void appendJsNumber(std::string& out, double value) {
   out += js::formatJsNumber(value);
 }
 
-void appendJsonString(std::string& out, std::string_view text) {
-  static const char* kHex = "0123456789abcdef";
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xf];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 std::string valueAsText(const sql::Value& v) {
   if (v.isNull()) return "null";
   if (v.isInteger()) return std::to_string(v.integer());

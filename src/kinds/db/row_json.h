@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json_string.h"
 #include "db/database.h"
 #include "kinds/db/entity_model.h"
 
@@ -15,7 +16,6 @@ namespace watt::kinds::db {
 // ECMAScript Number#toString(10): "14" for 14.0, "0.1", "1e+21", "1e-7", "NaN"/"Infinity" as
 // JSON null (JSON has no such numbers).
 void appendJsNumber(std::string& out, double value);
-void appendJsonString(std::string& out, std::string_view text);
 
 // One field's value as JSON, by the field's type (ids as strings, PostgreSQL arrays as JSON
 // arrays, json columns embedded). NULL array elements print as their type's zero value, as the
