@@ -136,6 +136,17 @@ void appendNumber(std::string& out, double value) {
   out.append(buffer, end);
 }
 
+// One sample line: `{name}{suffix}{labels} {value}`.
+void appendSample(std::string& out, std::string_view name, std::string_view suffix,
+                  std::string_view labels, double value) {
+  out += name;
+  out += suffix;
+  out += labels;
+  out += ' ';
+  appendNumber(out, value);
+  out += '\n';
+}
+
 void appendLabelValue(std::string& out, std::string_view value) {
   out += '"';
   for (char c : value) {
@@ -291,32 +302,12 @@ void MetricsRegistry::renderRequests(std::string& out) {
         cumulative += m.buckets[b];
         std::string le;
         appendNumber(le, kDurationBuckets[b]);
-        out += name;
-        out += "_bucket";
-        out += labelsOf(key, "le", le);
-        out += ' ';
-        appendNumber(out, static_cast<double>(cumulative));
-        out += '\n';
+        appendSample(out, name, "_bucket", labelsOf(key, "le", le), static_cast<double>(cumulative));
       }
       std::string labels = labelsOf(key, {}, {});
-      out += name;
-      out += "_bucket";
-      out += labelsOf(key, "le", "+Inf");
-      out += ' ';
-      appendNumber(out, static_cast<double>(m.count));
-      out += '\n';
-      out += name;
-      out += "_sum";
-      out += labels;
-      out += ' ';
-      appendNumber(out, m.sum);
-      out += '\n';
-      out += name;
-      out += "_count";
-      out += labels;
-      out += ' ';
-      appendNumber(out, static_cast<double>(m.count));
-      out += '\n';
+      appendSample(out, name, "_bucket", labelsOf(key, "le", "+Inf"), static_cast<double>(m.count));
+      appendSample(out, name, "_sum", labels, m.sum);
+      appendSample(out, name, "_count", labels, static_cast<double>(m.count));
     }
   };
 
@@ -343,18 +334,8 @@ void MetricsRegistry::renderRequests(std::string& out) {
       }
     }
     std::string labels = labelsOf(key, {}, {});
-    out += kSummary;
-    out += "_sum";
-    out += labels;
-    out += ' ';
-    appendNumber(out, m.sum);
-    out += '\n';
-    out += kSummary;
-    out += "_count";
-    out += labels;
-    out += ' ';
-    appendNumber(out, static_cast<double>(m.count));
-    out += '\n';
+    appendSample(out, kSummary, "_sum", labels, m.sum);
+    appendSample(out, kSummary, "_count", labels, static_cast<double>(m.count));
   }
   histogram("http_request_all_duration_seconds",
             "request duration in seconds histogram for all requests", all, labelsOf);
