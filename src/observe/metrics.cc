@@ -455,24 +455,16 @@ void MetricsRegistry::renderChildProcesses(std::string& out) {
                "Total user and system CPU time spent in seconds by the child process of an "
                "application (Node applications).",
                "counter");
-  for (const auto& r : rows) {
-    out += "watt_application_process_cpu_seconds_total";
-    out += applicationLabels(applicationIds_[r.application]);
-    out += "} ";
-    appendNumber(out, r.cpu);
-    out += '\n';
-  }
+  for (const auto& r : rows)
+    appendSample(out, "watt_application_process_cpu_seconds_total",
+                 applicationLabels(applicationIds_[r.application]), "}", r.cpu);
   appendHeader(out, "watt_application_process_resident_memory_bytes",
                "Resident memory size in bytes of the child process of an application (Node "
                "applications).",
                "gauge");
-  for (const auto& r : rows) {
-    out += "watt_application_process_resident_memory_bytes";
-    out += applicationLabels(applicationIds_[r.application]);
-    out += "} ";
-    appendNumber(out, r.rss);
-    out += '\n';
-  }
+  for (const auto& r : rows)
+    appendSample(out, "watt_application_process_resident_memory_bytes",
+                 applicationLabels(applicationIds_[r.application]), "}", r.rss);
 }
 
 void MetricsRegistry::renderProcess(std::string& out) {
