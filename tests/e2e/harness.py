@@ -401,11 +401,10 @@ class WattProcess:
         return self.url
 
     def _await_accepting(self, timeout=5.0):
-        """Workaround for a product bug (see test_lifecycle.ListeningLineTest): watt logs the
-        listening line before its acceptors have called listen(), so a connection made right
-        after the line can be refused. Readiness is still the log line; this only bridges that
-        gap (a connect() every 2 ms, at most `timeout`). `refused_after_listening_line` counts
-        the refusals seen."""
+        """A guard, not a workaround: watt calls listen() before it logs the listening line
+        (test_lifecycle.ListeningLineTest fails if that ever regresses), so this normally
+        connects at once. Should a refusal happen, it is counted in
+        `refused_after_listening_line` and retried (a connect() every 2 ms, at most `timeout`)."""
         deadline = time.monotonic() + timeout
         while True:
             try:
