@@ -271,7 +271,9 @@ void MetricsRegistry::renderRequests(std::string& out) {
       queriesInFlight[i] += snapshot.queriesInFlight[i];
   }
 
-  auto labelsOf = [this](uint32_t key, std::string_view extraName, std::string_view extraValue) {
+  // `{extra="v",<own labels>,applicationId="app"<configured labels>}`; `extra` only when named.
+  auto labelSet = [this](std::string_view extraName, std::string_view extraValue,
+                         std::string_view own, size_t app) {
     std::string l = "{";
     if (!extraName.empty()) {
       l += extraName;
@@ -279,18 +281,22 @@ void MetricsRegistry::renderRequests(std::string& out) {
       l += extraValue;
       l += "\",";
     }
-    l += "method=\"";
-    l += methodName(static_cast<uint8_t>((key >> 10) & 0x1f));
-    l += "\",status_code=\"";
-    l += std::to_string(key & 0x3ff);
-    l += "\",";
+    l += own;
+    l += ',';
     l += config_.applicationLabel;
     l += '=';
-    size_t app = key >> 16;
     appendLabelValue(l, app < applicationIds_.size() ? applicationIds_[app] : "");
     l += constantLabels_;
     l += '}';
     return l;
+  };
+  auto labelsOf = [&](uint32_t key, std::string_view extraName, std::string_view extraValue) {
+    std::string own = "method=\"";
+    own += methodName(static_cast<uint8_t>((key >> 10) & 0x1f));
+    own += "\",status_code=\"";
+    own += std::to_string(key & 0x3ff);
+    own += '"';
+    return labelSet(extraName, extraValue, own, key >> 16);
   };
 
   auto histogram = [&](std::string_view name, std::string_view help,
@@ -345,24 +351,8 @@ void MetricsRegistry::renderRequests(std::string& out) {
             mesh, labelsOf);
 
   // Database applications: statements and transactions, and how many run right now.
-  auto queryLabels = [this](uint32_t key, std::string_view extraName, std::string_view extraValue) {
-    std::string l = "{";
-    if (!extraName.empty()) {
-      l += extraName;
-      l += "=\"";
-      l += extraValue;
-      l += "\",";
-    }
-    l += "outcome=\"";
-    l += (key & 1) ? "error" : "ok";
-    l += "\",";
-    l += config_.applicationLabel;
-    l += '=';
-    size_t app = key >> 1;
-    appendLabelValue(l, app < applicationIds_.size() ? applicationIds_[app] : "");
-    l += constantLabels_;
-    l += '}';
-    return l;
+  auto queryLabels = [&](uint32_t key, std::string_view extraName, std::string_view extraValue) {
+    return labelSet(extraName, extraValue, (key & 1) ? "outcome=\"error\"" : "outcome=\"ok\"", key >> 1);
   };
   histogram("watt_db_query_duration_seconds",
             "Duration in seconds of the database queries of an application (one statement, or "
