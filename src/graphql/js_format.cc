@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/json_string.h"
+
 namespace watt::graphql {
 namespace {
 
@@ -103,46 +105,6 @@ void appendInspect(std::string& out, const json::value& value, int depth) {
   }
 }
 
-void appendJsString(std::string& out, std::string_view s) {
-  out += '"';
-  size_t chunk = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.substr(chunk, i - chunk));
-    chunk = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
-  }
-  out.append(s.substr(chunk));
-  out += '"';
-}
 
 }  // namespace
 
@@ -268,7 +230,7 @@ void appendJsJson(std::string& out, const json::value& value) {
       return;
     }
     case json::kind::string:
-      appendJsString(out, value.get_string());
+      appendJsonString(out, value.get_string());
       return;
     case json::kind::array: {
       out += '[';
@@ -287,7 +249,7 @@ void appendJsJson(std::string& out, const json::value& value) {
       for (const auto& kv : value.get_object()) {
         if (!first) out += ',';
         first = false;
-        appendJsString(out, kv.key());
+        appendJsonString(out, kv.key());
         out += ':';
         appendJsJson(out, kv.value());
       }
