@@ -7,7 +7,7 @@ packages=(g++ cmake ninja-build ccache mold pkg-config
           libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libcli11-dev libsqlite3-dev libpq-dev libssl-dev ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev python3 postgresql prometheus)
+  packages+=(libgtest-dev libgmock-dev python3 postgresql prometheus protobuf-compiler python3-protobuf)
 fi
 
 missing=()

@@ -348,10 +348,16 @@ void readTelemetryExporter(const Node& node, std::vector<TelemetryExporter>& out
     if (auto v = o.get("path"); v.present()) {
       if (auto path = v.asNonEmptyString()) e.path = *path;
     }
+    // Watt's exporter speaks OTLP/HTTP with protobuf ("http") or gRPC ("grpc"). This server
+    // speaks the first, and OTLP/HTTP with JSON on request ("http/json").
     for (const char* key : {"protocol", "transport"}) {
       if (auto v = o.get(key); v.present()) {
-        if (auto protocol = v.asString(); protocol && *protocol != "http") {
-          v.error("only \"http\" is supported (OTLP over HTTP with JSON), got " + v.describe());
+        if (auto protocol = v.asString()) {
+          if (*protocol == "http/json")
+            e.json = true;
+          else if (*protocol != "http" && *protocol != "http/protobuf")
+            v.error("expected \"http\" (OTLP over HTTP, protobuf) or \"http/json\" (OTLP over "
+                    "HTTP, JSON); gRPC is not supported, got " + v.describe());
         }
       }
     }

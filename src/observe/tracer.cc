@@ -40,75 +40,75 @@ CurrentTrace& currentTrace() {
 // ---------------------------------------------------------------------------------------------
 // Span
 
-Span Span::start(SpanKind kind, uint16_t service, std::string name, const TraceContext& parent) {
+Span Span::start(SpanKind kind, uint16_t service, const TraceContext& parent,
+                 std::initializer_list<std::string_view> name) {
   Span span;
   span.active_ = true;
-  SpanData& d = span.data_;
+  span.service_ = service;
+  otlp::SpanHead& h = span.head_;
   if (isZero(parent.traceId)) {
-    d.traceId = newTraceId();
-    d.flags = 1;
+    h.traceId = newTraceId();
+    h.flags = 1;
   } else {
-    d.traceId = parent.traceId;
-    d.parentId = parent.spanId;
-    d.flags = parent.flags;
+    h.traceId = parent.traceId;
+    h.parentId = parent.spanId;
+    h.flags = parent.flags;
   }
-  d.spanId = newSpanId();
-  d.kind = kind;
-  d.service = service;
-  d.name = std::move(name);
-  d.startNanos = nowNanos();
-  d.attributes.reserve(8);
+  h.spanId = newSpanId();
+  h.kind = kind;
+  h.startNanos = nowNanos();
+  otlp::addName(span.fields_, name);
   return span;
 }
 
 TraceContext Span::context() const {
   TraceContext c;
   if (!active_) return c;
-  c.traceId = data_.traceId;
-  c.spanId = data_.spanId;
-  c.flags = data_.flags;
+  c.traceId = head_.traceId;
+  c.spanId = head_.spanId;
+  c.flags = head_.flags;
   return c;
-}
-
-void Span::setAttribute(std::string_view key, std::string value) {
-  if (!active_) return;
-  data_.attributes.push_back(SpanAttribute{key, std::move(value), 0, false});
-}
-
-void Span::setAttribute(std::string_view key, int64_t value) {
-  if (!active_) return;
-  data_.attributes.push_back(SpanAttribute{key, {}, value, true});
 }
 
 void Span::setHttpStatus(int status) {
   if (!active_) return;
   setAttribute("http.response.status_code", static_cast<int64_t>(status));
-  int errorFrom = data_.kind == SpanKind::kServer ? 500 : 400;
-  data_.status = status >= errorFrom ? 2 : 0;
+  int errorFrom = head_.kind == SpanKind::kServer ? 500 : 400;
+  head_.status = status >= errorFrom ? 2 : 0;
 }
 
 void Span::setError(std::string_view message) {
   if (!active_) return;
-  data_.status = 2;
-  setAttribute("error.message", std::string(message));
+  head_.status = 2;
+  setAttribute("error.message", message);
 }
 
 void Span::end() {
+  if (Tracer* tracer = Tracer::instance())
+    end(*tracer);
+  else
+    active_ = false;
+}
+
+void Span::end(Tracer& tracer) {
   if (!active_) return;
-  active_ = false;
-  data_.endNanos = nowNanos();
-  if (Tracer* tracer = Tracer::instance()) tracer->record(std::move(data_));
+  head_.endNanos = nowNanos();
+  tracer.record(*this);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tracer
 
-Tracer::Tracer(const config::TelemetryConfig& config, const std::vector<std::string>& applications)
-    : config_(config), applications_(applications) {
+namespace {
+std::atomic<uint64_t> tracerGenerations{0};
+}  // namespace
+
+Tracer::Tracer(const config::TelemetryConfig& config, const std::vector<std::string>& applications,
+               bool exportThread)
+    : config_(config), applications_(applications), generation_(++tracerGenerations) {
   for (const auto& id : applications) services_.push_back(config_.applicationName + "-" + id);
   services_.push_back(config_.applicationName);  // the runtime itself
-  queue_.reserve(kBatchSize);
-  thread_ = std::thread([this] { run(); });
+  if (exportThread) thread_ = std::thread([this] { run(); });
 }
 
 Tracer::~Tracer() {
@@ -145,36 +145,93 @@ bool Tracer::skips(std::string_view method, std::string_view path) const {
   return false;
 }
 
-void Tracer::record(SpanData&& span) {
-  bool full = false;
-  bool batchReady = false;
+Tracer::ThreadSpans& Tracer::local() {
+  struct Cache {
+    uint64_t generation = 0;
+    ThreadSpans* spans = nullptr;
+  };
+  thread_local Cache cache;
+  if (cache.generation != generation_) {
+    auto spans = std::make_unique<ThreadSpans>();
+    spans->entries.resize(services_.size());
+    std::lock_guard lock(mutex_);
+    cache = {generation_, spans.get()};
+    threads_.push_back(std::move(spans));
+  }
+  return *cache.spans;
+}
+
+void Tracer::record(Span& span) {
+  span.active_ = false;
+  size_t service = std::min<size_t>(span.service_, services_.size() - 1);
+  std::string_view fields = span.fields_.view();
+  size_t size = otlp::spanEntrySize(span.head_, fields);
+  ThreadSpans& t = local();
+  bool wake = false;
+  {
+    std::lock_guard lock(t.mutex);
+    if (t.bytes + size > kThreadLimit) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    std::string& out = t.entries[service];
+    size_t old = out.size();
+    out.resize(old + size);
+    otlp::writeSpanEntry(out.data() + old, span.head_, fields);
+    wake = t.bytes < kBatchBytes && t.bytes + size >= kBatchBytes;
+    t.bytes += size;
+    ++t.spans;
+  }
+  if (wake) {
+    // Not under mutex_: a wake-up lost to the exporter's check-then-wait race costs at most one
+    // export interval, and the request path never waits for the exporter's lock.
+    batchReady_.store(true, std::memory_order_relaxed);
+    wake_.notify_one();
+  }
+}
+
+size_t Tracer::collect(std::vector<std::string>& entries) {
+  entries.resize(services_.size());
+  std::vector<ThreadSpans*> threads;
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() >= kQueueLimit) {
-      full = true;
-    } else {
-      queue_.push_back(std::move(span));
-      batchReady = queue_.size() == kBatchSize;
-    }
+    for (auto& t : threads_) threads.push_back(t.get());
   }
-  if (full) dropped_.fetch_add(1, std::memory_order_relaxed);
-  if (batchReady) wake_.notify_one();
+  size_t spans = 0;
+  std::string scratch;
+  for (ThreadSpans* t : threads) {
+    std::lock_guard lock(t->mutex);
+    if (t->spans == 0) continue;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].empty()) {
+        // Swapped, not copied: the thread keeps the (cleared) capacity of an earlier batch.
+        entries[i].swap(t->entries[i]);
+      } else {
+        entries[i] += t->entries[i];
+      }
+      t->entries[i].clear();
+    }
+    spans += t->spans;
+    t->spans = 0;
+    t->bytes = 0;
+  }
+  return spans;
 }
 
 void Tracer::run() {
-  std::vector<SpanData> batch;
+  std::vector<std::string> entries(services_.size());
   for (;;) {
     bool last = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kExportInterval,
-                     [this] { return stopping_ || queue_.size() >= kBatchSize; });
-      batch.swap(queue_);
-      queue_.reserve(kBatchSize);
+      wake_.wait_for(lock, kExportInterval, [this] {
+        return stopping_ || batchReady_.load(std::memory_order_relaxed);
+      });
+      batchReady_.store(false, std::memory_order_relaxed);
       last = stopping_;
     }
-    if (!batch.empty()) exportBatch(batch);
-    batch.clear();
+    for (auto& e : entries) e.clear();
+    if (size_t spans = collect(entries)) exportEntries(entries, spans);
     if (last) return;
   }
 }
@@ -191,19 +248,31 @@ void Tracer::noteFailure(const std::string& what, size_t spans) {
             &fields);
 }
 
-void Tracer::exportBatch(std::vector<SpanData>& batch) {
+void Tracer::exportEntries(std::vector<std::string>& entries, size_t spans) {
+  // Only the JSON encodings need the spans decoded; OTLP protobuf sends the entries as they are.
+  std::vector<SpanData> decoded;
+  bool decode = false;
+  for (const auto& exporter : config_.exporters)
+    decode = decode || exporter.type == config::TelemetryExporter::Type::kFile ||
+             exporter.type == config::TelemetryExporter::Type::kConsole ||
+             (exporter.type == config::TelemetryExporter::Type::kOtlp && exporter.json);
+  if (decode) {
+    decoded.reserve(spans);
+    for (size_t i = 0; i < entries.size(); ++i)
+      otlp::decodeSpanEntries(entries[i], static_cast<uint16_t>(i), decoded);
+  }
   for (const auto& exporter : config_.exporters) {
     std::string error;
     bool ok = true;
     switch (exporter.type) {
       case config::TelemetryExporter::Type::kOtlp:
-        ok = exportOtlp(exporter, batch, error);
+        ok = exportOtlp(exporter, entries, decoded, error);
         break;
       case config::TelemetryExporter::Type::kFile:
-        ok = exportFile(exporter, batch, error);
+        ok = exportFile(exporter, decoded, error);
         break;
       case config::TelemetryExporter::Type::kConsole:
-        exportConsole(batch);
+        exportConsole(decoded);
         break;
       // memory: Watt keeps spans for its own tests to read in process; nothing can read them
       // here, so they are discarded. zipkin: accepted by the loader with a warning.
@@ -212,19 +281,29 @@ void Tracer::exportBatch(std::vector<SpanData>& batch) {
         break;
     }
     if (ok)
-      exported_.fetch_add(batch.size(), std::memory_order_relaxed);
+      exported_.fetch_add(spans, std::memory_order_relaxed);
     else
-      noteFailure(error, batch.size());
+      noteFailure(error, spans);
   }
 }
 
+std::string Tracer::otlpProtobuf(const std::vector<std::string>& entries) const {
+  return otlp::exportRequest(entries, services_, config_.version);
+}
+
 bool Tracer::exportOtlp(const config::TelemetryExporter& exporter,
-                        const std::vector<SpanData>& batch, std::string& error) {
+                        const std::vector<std::string>& entries,
+                        const std::vector<SpanData>& decoded, std::string& error) {
   http::FetchOptions options;
   options.method = "POST";
   options.headers = exporter.headers;
-  options.headers.emplace_back("content-type", "application/json");
-  options.body = otlpJson(batch);
+  if (exporter.json) {
+    options.headers.emplace_back("content-type", "application/json");
+    options.body = otlpJson(decoded);
+  } else {
+    options.headers.emplace_back("content-type", "application/x-protobuf");
+    options.body = otlpProtobuf(entries);
+  }
   options.timeout = kExportTimeout;
   asio::io_context io(1);
   http::FetchResult result;
@@ -247,9 +326,9 @@ bool Tracer::exportOtlp(const config::TelemetryExporter& exporter,
 }
 
 bool Tracer::exportFile(const config::TelemetryExporter& exporter,
-                        const std::vector<SpanData>& batch, std::string& error) {
+                        const std::vector<SpanData>& decoded, std::string& error) {
   std::string text;
-  for (const auto& span : batch) {
+  for (const auto& span : decoded) {
     text += spanJson(span);
     text += '\n';
   }
@@ -264,8 +343,8 @@ bool Tracer::exportFile(const config::TelemetryExporter& exporter,
   return ok;
 }
 
-void Tracer::exportConsole(const std::vector<SpanData>& batch) {
-  for (const auto& span : batch) {
+void Tracer::exportConsole(const std::vector<SpanData>& decoded) {
+  for (const auto& span : decoded) {
     json::value parsed = json::parse(spanJson(span));
     json::object fields;
     fields["span"] = std::move(parsed);

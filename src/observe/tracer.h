@@ -1,13 +1,15 @@
 // OpenTelemetry tracing: spans recorded on the loop threads and exported in batches by a thread
-// of their own, so that a request never waits for an exporter. Spans go into one bounded queue
-// (a short lock per span); when it is full, or when an export fails (collector down), spans are
-// dropped and counted. Off (Tracer::instance() == nullptr) unless the runtime config has a
-// `telemetry` block: then the request path pays one pointer test.
+// of their own, so that a request never waits for an exporter. A span is encoded (OTLP protobuf,
+// see otlp.h) when it ends, into a bounded buffer of the thread that recorded it (a lock nobody
+// else takes but the exporter, once per batch); when that buffer is full, or when an export
+// fails (collector down), spans are dropped and counted. Off (Tracer::instance() == nullptr)
+// unless the runtime config has a `telemetry` block: then the request path pays one pointer test.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -15,53 +17,49 @@
 #include <vector>
 
 #include "config/runtime_config.h"
+#include "observe/otlp.h"
 #include "observe/trace_context.h"
 
 namespace watt::observe {
 
-enum class SpanKind : uint8_t { kInternal = 1, kServer = 2, kClient = 3 };
+// A span being recorded; inactive (every call a no-op) when default-constructed. Its name and
+// attributes are encoded (OTLP protobuf) as they are set, into a buffer inside the Span: a
+// request's spans cost no heap allocation unless an attribute is long.
+class Tracer;
 
-struct SpanAttribute {
-  std::string_view key;  // a string literal
-  std::string text;
-  int64_t number = 0;
-  bool isNumber = false;
-};
-
-struct SpanData {
-  TraceId traceId{};
-  SpanId spanId{};
-  SpanId parentId{};  // all zero for the root of a trace
-  SpanKind kind = SpanKind::kInternal;
-  uint8_t flags = 1;
-  uint16_t service = 0;    // index into the tracer's service names
-  int status = 0;          // OpenTelemetry status code: 0 unset, 1 ok, 2 error
-  int64_t startNanos = 0;  // since the Unix epoch
-  int64_t endNanos = 0;
-  std::string name;
-  std::vector<SpanAttribute> attributes;
-};
-
-// A span being recorded; inactive (every call a no-op) when default-constructed.
 class Span {
  public:
   Span() = default;
-  // A child of `parent`, or the root of a new trace when `parent` has no trace id.
-  static Span start(SpanKind kind, uint16_t service, std::string name, const TraceContext& parent);
+  // A child of `parent`, or the root of a new trace when `parent` has no trace id; its name is
+  // the concatenation of `name`.
+  static Span start(SpanKind kind, uint16_t service, const TraceContext& parent,
+                    std::initializer_list<std::string_view> name);
 
   bool active() const { return active_; }
   // The context to hand to the next hop: same trace, this span as the parent.
   TraceContext context() const;
-  void setAttribute(std::string_view key, std::string value);
-  void setAttribute(std::string_view key, int64_t value);
+  void setAttribute(std::string_view key, std::string_view value) {
+    if (active_) otlp::addAttribute(fields_, key, {value});
+  }
+  // A string attribute made of several pieces (a URL from scheme, host and target).
+  void setAttributeConcat(std::string_view key, std::initializer_list<std::string_view> parts) {
+    if (active_) otlp::addAttribute(fields_, key, parts);
+  }
+  void setAttribute(std::string_view key, int64_t value) {
+    if (active_) otlp::addAttribute(fields_, key, value);
+  }
   // OpenTelemetry's HTTP rule: a server span is an error from 500, a client span from 400.
   void setHttpStatus(int status);
   void setError(std::string_view message);
-  void end();  // hands the span to the exporter; the Span becomes inactive
+  void end();  // hands the span to the tracer; the Span becomes inactive
+  void end(Tracer& tracer);  // the same, to a given tracer (unit tests)
 
  private:
+  friend class Tracer;
   bool active_ = false;
-  SpanData data_;
+  uint16_t service_ = 0;
+  otlp::SpanHead head_;
+  otlp::FieldBuffer fields_;
 };
 
 class Tracer {
@@ -71,44 +69,63 @@ class Tracer {
   // `applications`: ids of the runtime's applications; spans name them as services.
   static void start(const config::TelemetryConfig& config,
                     const std::vector<std::string>& applications);
-  // Exports what is queued (bounded wait) and stops the exporter thread.
+  // Exports what is recorded (bounded wait) and stops the exporter thread.
   static void stop();
 
+  // `exportThread` false: nothing exports on its own (unit tests call collect()).
+  Tracer(const config::TelemetryConfig& config, const std::vector<std::string>& applications,
+         bool exportThread = true);
+  ~Tracer();
+
   uint16_t serviceOf(std::string_view applicationId) const;
+  const std::vector<std::string>& services() const { return services_; }
   bool skips(std::string_view method, std::string_view path) const;
-  void record(SpanData&& span);  // any thread; never blocks on an export
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   uint64_t exported() const { return exported_.load(std::memory_order_relaxed); }
 
+  // Takes every thread's recorded spans: `entries[i]` receives the span entries of service i.
+  // Returns how many spans were taken.
+  size_t collect(std::vector<std::string>& entries);
+
   // Encodings, public for the unit tests.
+  std::string otlpProtobuf(const std::vector<std::string>& entries) const;
   std::string otlpJson(const std::vector<SpanData>& spans) const;
   std::string spanJson(const SpanData& span) const;  // one line of the file exporter
 
-  static constexpr size_t kQueueLimit = 8192;
-  static constexpr size_t kBatchSize = 512;
-
-  Tracer(const config::TelemetryConfig& config, const std::vector<std::string>& applications);
-  ~Tracer();
+  // A thread's buffer wakes the exporter at kBatchBytes and drops spans past kThreadLimit.
+  static constexpr size_t kBatchBytes = 256 * 1024;
+  static constexpr size_t kThreadLimit = 4 * 1024 * 1024;
 
  private:
+  struct ThreadSpans {
+    std::mutex mutex;
+    std::vector<std::string> entries;  // per service
+    size_t spans = 0;
+    size_t bytes = 0;
+  };
+  friend class Span;
+  void record(Span& span);  // any thread; never blocks on an export
+  ThreadSpans& local();
   void run();
-  void exportBatch(std::vector<SpanData>& batch);
-  bool exportOtlp(const config::TelemetryExporter& exporter, const std::vector<SpanData>& batch,
+  void exportEntries(std::vector<std::string>& entries, size_t spans);
+  bool exportOtlp(const config::TelemetryExporter& exporter, const std::vector<std::string>& entries,
+                  const std::vector<SpanData>& decoded, std::string& error);
+  bool exportFile(const config::TelemetryExporter& exporter, const std::vector<SpanData>& decoded,
                   std::string& error);
-  bool exportFile(const config::TelemetryExporter& exporter, const std::vector<SpanData>& batch,
-                  std::string& error);
-  void exportConsole(const std::vector<SpanData>& batch);
+  void exportConsole(const std::vector<SpanData>& decoded);
   void noteFailure(const std::string& what, size_t spans);
 
   static Tracer* instance_;
 
   config::TelemetryConfig config_;
-  std::vector<std::string> services_;  // "{applicationName}-{id}", by index
+  std::vector<std::string> services_;  // "{applicationName}-{id}", by index; the runtime last
   std::vector<std::string> applications_;
+  const uint64_t generation_;  // tells a thread's cached buffer of an earlier Tracer apart
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards threads_ and stopping_
   std::condition_variable wake_;
-  std::vector<SpanData> queue_;
+  std::vector<std::unique_ptr<ThreadSpans>> threads_;
+  std::atomic<bool> batchReady_{false};
   bool stopping_ = false;
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> exported_{0};

@@ -58,21 +58,18 @@ Task<http::Response> serveTraced(Application& app, http::Request request, bool a
     current = {};
     co_return co_await app.handle(std::move(request));
   }
-  std::string name;
-  name.reserve(request.method.size() + 1 + path.size());
-  name.append(request.method).append(1, ' ').append(path);
-  observe::Span span = observe::Span::start(observe::SpanKind::kServer, tracer->serviceOf(app.id()),
-                                            std::move(name), request.trace);
+  uint16_t service = tracer->serviceOf(app.id());
+  observe::Span span = observe::Span::start(observe::SpanKind::kServer, service, request.trace,
+                                            {request.method, " ", path});
   span.setAttribute("http.request.method", request.method);
-  span.setAttribute("url.path", std::string(path));
-  if (auto query = request.query(); !query.empty())
-    span.setAttribute("url.query", std::string(query));
+  span.setAttribute("url.path", path);
+  if (auto query = request.query(); !query.empty()) span.setAttribute("url.query", query);
   span.setAttribute("url.scheme", request.scheme);
   auto [address, port] = splitHost(request.headers.get("host"));
-  if (!address.empty()) span.setAttribute("server.address", std::string(address));
+  if (!address.empty()) span.setAttribute("server.address", address);
   if (port >= 0) span.setAttribute("server.port", port);
   request.trace = span.context();
-  current = {request.trace, tracer->serviceOf(app.id())};
+  current = {request.trace, service};
   observe::TraceContext own = request.trace;
 
   http::Response response;
@@ -94,23 +91,17 @@ observe::Span startClientSpan(std::string_view from, http::Request& request,
   observe::Tracer* tracer = observe::Tracer::instance();
   if (!tracer || !request.trace.sampled()) return {};
   std::string_view path = request.path();
-  std::string url;
-  url.reserve(scheme.size() + 3 + host.size() + request.target.size());
-  url.append(scheme).append("://").append(host).append(request.target);
-  std::string name;
-  name.reserve(request.method.size() + 1 + url.size());
-  name.append(request.method)
-      .append(1, ' ')
-      .append(url, 0, url.size() - (request.target.size() - path.size()));
+  // Named after the URL without its query: "GET http://api.plt.local/path".
   observe::Span span = observe::Span::start(observe::SpanKind::kClient, tracer->serviceOf(from),
-                                            std::move(name), request.trace);
+                                            request.trace,
+                                            {request.method, " ", scheme, "://", host, path});
   auto [address, port] = splitHost(host);
-  span.setAttribute("server.address", std::string(address));
+  span.setAttribute("server.address", address);
   if (port >= 0) span.setAttribute("server.port", port);
   span.setAttribute("http.request.method", request.method);
-  span.setAttribute("url.full", std::move(url));
-  span.setAttribute("url.path", std::string(path));
-  span.setAttribute("url.scheme", std::string(scheme));
+  span.setAttributeConcat("url.full", {scheme, "://", host, request.target});
+  span.setAttribute("url.path", path);
+  span.setAttribute("url.scheme", scheme);
   request.trace = span.context();
   return span;
 }

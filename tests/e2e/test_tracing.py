@@ -1,6 +1,6 @@
 """Tracing and request correlation: the spans of one request across gateway -> Node app -> db
-reach an OTLP/HTTP (JSON) collector as one tree; request ids are echoed, generated, forwarded
-and logged."""
+reach an OTLP/HTTP collector (protobuf, as Watt sends, or JSON on request) as one tree; request
+ids are echoed, generated, forwarded and logged."""
 
 import json
 import re
@@ -9,6 +9,7 @@ import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import otlp
 from harness import WattTestCase, free_port
 from test_db_support import make_database
 
@@ -20,11 +21,12 @@ SERVER, CLIENT = 2, 3
 
 
 class Collector:
-    """A tiny OTLP/HTTP collector: keeps every span POSTed to /v1/traces (JSON encoding)."""
+    """A tiny OTLP/HTTP collector: keeps every span POSTed to /v1/traces (protobuf or JSON)."""
 
     def __init__(self):
         self.spans = []
         self.requests = []
+        self.errors = []
         self.cond = threading.Condition()
         collector = self
 
@@ -33,7 +35,12 @@ class Collector:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 with collector.cond:
                     collector.requests.append({"path": self.path, "headers": dict(self.headers)})
-                    doc = json.loads(body)
+                    try:
+                        doc = otlp.decode(body, self.headers.get("content-type", ""))
+                    except Exception as e:  # a malformed export fails the waiting test at once
+                        collector.errors.append(repr(e))
+                        collector.cond.notify_all()
+                        raise
                     for rs in doc.get("resourceSpans", []):
                         attrs = {a["key"]: a["value"] for a in rs["resource"]["attributes"]}
                         service = attrs["service.name"]["stringValue"]
@@ -64,6 +71,8 @@ class Collector:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
+                if self.errors:
+                    raise AssertionError(f"the collector could not read an export: {self.errors}")
                 if predicate(self.spans):
                     return list(self.spans)
                 left = deadline - time.monotonic()
@@ -170,7 +179,7 @@ class TracingTest(WattTestCase):
         with self.collector.cond:
             self.assertEqual(self.collector.requests[0]["path"], "/v1/traces")
             self.assertEqual(self.collector.requests[0]["headers"].get("x-collector-key"), "k1")
-            self.assertEqual(self.collector.requests[0]["headers"].get("content-type"), "application/json")
+            self.assertEqual(self.collector.requests[0]["headers"].get("content-type"), "application/x-protobuf")
 
     def test_skipped_paths_record_nothing(self):
         r = self.w.get("/shop/skipped", headers={"traceparent": f"00-{'1' * 32}-{CLIENT_SPAN}-01"})
@@ -189,6 +198,22 @@ class TracingTest(WattTestCase):
         self.collector.trace("4" * 32, 3)
         with self.collector.cond:
             self.assertEqual([s for s in self.collector.spans if s["traceId"] == "3" * 32], [])
+
+
+class JsonProtocolTest(WattTestCase):
+    def test_http_json_sends_the_same_tree_as_json(self):
+        collector = Collector()
+        self.addCleanup(collector.close)
+        w = self.watt("tracing", env={"OTLP_URL": collector.url, **SQLITE})
+        w.patch_json("watt.json", lambda d: d["telemetry"]["exporter"]["options"].update(protocol="http/json"))
+        w.start()
+        r = w.get("/shop/movies?title=Open%20Water",
+                  headers={"traceparent": f"00-{CLIENT_TRACE}-{CLIENT_SPAN}-01"})
+        self.assertEqual(r.status, 200, r.text)
+        path = TracingTest.check_tree(self, collector.trace(CLIENT_TRACE, 6), CLIENT_SPAN)
+        self.assertEqual(path[0]["attrs"]["db.system"], "sqlite")
+        with collector.cond:
+            self.assertEqual({q["headers"].get("content-type") for q in collector.requests}, {"application/json"})
 
 
 class PostgresTracingTest(WattTestCase):

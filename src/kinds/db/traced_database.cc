@@ -31,8 +31,8 @@ observe::Span startStatement(sql::Dialect dialect, const std::string& statement)
   const observe::CurrentTrace& current = observe::currentTrace();
   if (!current.context.sampled() || !observe::Tracer::instance()) return {};
   observe::Span span = observe::Span::start(observe::SpanKind::kClient, current.service,
-                                            operationOf(statement), current.context);
-  span.setAttribute("db.system", std::string(systemOf(dialect)));
+                                            current.context, {operationOf(statement)});
+  span.setAttribute("db.system", systemOf(dialect));
   span.setAttribute("db.query.text", statement);
   return span;
 }

@@ -678,9 +678,26 @@ TEST(LoaderTelemetry, ErrorsNameThePath) {
   EXPECT_THAT(e, HasSubstr("watt.json: telemetry.skip[0].method: expected one of GET"));
   EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.type: expected one of console, otlp"));
   EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.options.url: expected an http:// or https:// URL"));
-  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.options.protocol: only \"http\" is supported"));
+  EXPECT_THAT(e, HasSubstr("watt.json: telemetry.exporter.options.protocol: expected \"http\" (OTLP over "
+                           "HTTP, protobuf) or \"http/json\""));
   EXPECT_THAT(e, HasSubstr("telemetry.exporter.options.colour"));
   EXPECT_THAT(e, HasSubstr("telemetry.sampler"));
+}
+
+TEST(LoaderTelemetry, OtlpProtocolPicksTheEncoding) {
+  ProjectDir dir;
+  basicProject(dir, R"({"autoload":{"path":"web"},
+    "telemetry":{"applicationName":"a","exporter":[
+      {"type":"otlp","options":{"url":"http://c:4318/v1/traces"}},
+      {"type":"otlp","options":{"url":"http://c:4318/v1/traces","protocol":"http/json"}},
+      {"type":"otlp","options":{"url":"http://c:4318/v1/traces","transport":"http"}}]}})");
+  auto r = load(dir);
+  ASSERT_TRUE(r.config) << errors(r);
+  const auto& exporters = r.config->telemetry.exporters;
+  ASSERT_EQ(exporters.size(), 3u);
+  EXPECT_FALSE(exporters[0].json);  // protobuf, as Watt's exporter sends
+  EXPECT_TRUE(exporters[1].json);
+  EXPECT_FALSE(exporters[2].json);
 }
 
 TEST(LoaderTelemetry, ZipkinIsAWarning) {
