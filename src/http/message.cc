@@ -8,7 +8,7 @@ namespace watt::http {
 
 void Headers::set(std::string_view name, std::string value) {
   remove(name);
-  items_.push_back({std::string(name), std::move(value)});
+  push({std::string(name), std::move(value)});
 }
 
 void Headers::remove(std::string_view name) {
