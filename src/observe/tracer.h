@@ -93,8 +93,8 @@ class Tracer {
   std::string spanJson(const SpanData& span) const;  // one line of the file exporter
 
   // A thread's buffer wakes the exporter at kBatchBytes and drops spans past kThreadLimit.
-  static constexpr size_t kBatchBytes = 256 * 1024;
-  static constexpr size_t kThreadLimit = 4 * 1024 * 1024;
+  static constexpr size_t kBatchBytes = 1024 * 1024;
+  static constexpr size_t kThreadLimit = 8 * 1024 * 1024;
 
  private:
   struct ThreadSpans {
