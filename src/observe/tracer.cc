@@ -198,22 +198,20 @@ size_t Tracer::collect(std::vector<std::string>& entries) {
     for (auto& t : threads_) threads.push_back(t.get());
   }
   size_t spans = 0;
-  std::string scratch;
   for (ThreadSpans* t : threads) {
-    std::lock_guard lock(t->mutex);
-    if (t->spans == 0) continue;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (entries[i].empty()) {
-        // Swapped, not copied: the thread keeps the (cleared) capacity of an earlier batch.
-        entries[i].swap(t->entries[i]);
-      } else {
-        entries[i] += t->entries[i];
-      }
-      t->entries[i].clear();
+    {
+      std::lock_guard lock(t->mutex);
+      if (t->spans == 0) continue;
+      t->entries.swap(t->taken);
+      t->entries.resize(services_.size());
+      spans += t->spans;
+      t->spans = 0;
+      t->bytes = 0;
     }
-    spans += t->spans;
-    t->spans = 0;
-    t->bytes = 0;
+    for (size_t i = 0; i < entries.size() && i < t->taken.size(); ++i) {
+      entries[i] += t->taken[i];
+      t->taken[i].clear();
+    }
   }
   return spans;
 }

@@ -99,9 +99,13 @@ class Tracer {
  private:
   struct ThreadSpans {
     std::mutex mutex;
-    std::vector<std::string> entries;  // per service
+    std::vector<std::string> entries;  // per service; the thread appends under `mutex`
     size_t spans = 0;
     size_t bytes = 0;
+    // The exporter's side, swapped with `entries` under `mutex` and read after it is released:
+    // a thread never waits while a batch is copied. Cleared, not freed, so that the buffers
+    // keep their capacity from batch to batch.
+    std::vector<std::string> taken;
   };
   friend class Span;
   void record(Span& span);  // any thread; never blocks on an export
