@@ -76,7 +76,7 @@ struct TelemetryExporter {
   std::string url;  // otlp: the OTLP/HTTP traces endpoint
   std::vector<std::pair<std::string, std::string>> headers;  // otlp: sent with every export
   std::string path;  // file: absolute path of the JSON-lines file
-  bool json = false;  // otlp: OTLP/JSON (`protocol: "http/json"`) instead of protobuf, Watt's
+  bool json = false;  // otlp: OTLP/JSON (`protocol: "http/json"`) instead of protobuf (Watt's)
 };
 
 struct TelemetrySkip {

@@ -57,15 +57,8 @@ char* putId(char* p, uint8_t fieldTag, const std::array<uint8_t, N>& id) {
   return p + N;
 }
 
-template <size_t N>
-bool isZero(const std::array<uint8_t, N>& id) {
-  for (uint8_t b : id)
-    if (b) return false;
-  return true;
-}
-
 size_t spanSize(const SpanHead& head, std::string_view fields) {
-  return 18 + 10 + (isZero(head.parentId) ? 0 : 10) + fields.size() + 2 + 9 + 9 + 4 + 6;
+  return 18 + 10 + (head.parentId == SpanId{} ? 0 : 10) + fields.size() + 2 + 9 + 9 + 4 + 6;
 }
 
 // A KeyValue with a string value.
@@ -156,73 +149,65 @@ bool readId(std::string_view bytes, std::array<uint8_t, N>& id) {
   return true;
 }
 
-bool decodeAttribute(std::string_view keyValue, SpanAttribute& out) {
-  Reader r(keyValue);
+// Calls fn(number, wire, value, bytes) for every field of `message` (`value` for varint and
+// fixed fields, `bytes` for length-delimited ones); false if the message is malformed or fn
+// returns false.
+template <typename Fn>
+bool forEachField(std::string_view message, Fn&& fn) {
+  Reader r(message);
   while (!r.done()) {
-    uint64_t number, v = 0;
+    uint64_t number, value = 0;
     int wire;
-    std::string_view text;
-    if (!r.field(number, wire) || !r.value(wire, v, text)) return false;
-    if (number == 1 && wire == 2) {
-      out.key = text;
-    } else if (number == 2 && wire == 2) {
-      Reader any(text);
-      while (!any.done()) {
-        uint64_t n2, v2 = 0;
-        int w2;
-        std::string_view t2;
-        if (!any.field(n2, w2) || !any.value(w2, v2, t2)) return false;
-        if (n2 == 1 && w2 == 2) {
-          out.text = t2;
-          out.isNumber = false;
-        } else if (n2 == 3 && w2 == 0) {
-          out.number = static_cast<int64_t>(v2);
-          out.isNumber = true;
-        }
-      }
-    }
+    std::string_view bytes;
+    if (!r.field(number, wire) || !r.value(wire, value, bytes)) return false;
+    if (!fn(number, wire, value, bytes)) return false;
   }
   return true;
 }
 
+bool decodeAttribute(std::string_view keyValue, SpanAttribute& out) {
+  return forEachField(keyValue, [&](uint64_t number, int wire, uint64_t, std::string_view bytes) {
+    if (number == 1 && wire == 2) out.key = bytes;
+    if (number != 2 || wire != 2) return true;
+    return forEachField(bytes, [&](uint64_t n, int w, uint64_t value, std::string_view text) {
+      if (n == 1 && w == 2) {
+        out.text = text;
+        out.isNumber = false;
+      } else if (n == 3 && w == 0) {
+        out.number = static_cast<int64_t>(value);
+        out.isNumber = true;
+      }
+      return true;
+    });
+  });
+}
+
 bool decodeSpan(std::string_view message, uint16_t service, SpanData& span) {
   span.service = service;
-  Reader r(message);
-  while (!r.done()) {
-    uint64_t number, v = 0;
-    int wire;
-    std::string_view text;
-    if (!r.field(number, wire) || !r.value(wire, v, text)) return false;
+  return forEachField(message, [&](uint64_t number, int, uint64_t v, std::string_view bytes) {
     switch (number) {
-      case 1: if (!readId(text, span.traceId)) return false; break;
-      case 2: if (!readId(text, span.spanId)) return false; break;
-      case 4: if (!readId(text, span.parentId)) return false; break;
-      case 5: span.name = text; break;
-      case 6: span.kind = static_cast<SpanKind>(v); break;
-      case 7: span.startNanos = static_cast<int64_t>(v); break;
-      case 8: span.endNanos = static_cast<int64_t>(v); break;
+      case 1: return readId(bytes, span.traceId);
+      case 2: return readId(bytes, span.spanId);
+      case 4: return readId(bytes, span.parentId);
+      case 5: span.name = bytes; return true;
+      case 6: span.kind = static_cast<SpanKind>(v); return true;
+      case 7: span.startNanos = static_cast<int64_t>(v); return true;
+      case 8: span.endNanos = static_cast<int64_t>(v); return true;
       case 9: {
         SpanAttribute attribute;
-        if (!decodeAttribute(text, attribute)) return false;
+        if (!decodeAttribute(bytes, attribute)) return false;
         span.attributes.push_back(std::move(attribute));
-        break;
+        return true;
       }
-      case 15: {
-        Reader status(text);
-        while (!status.done()) {
-          uint64_t n2, v2 = 0;
-          int w2;
-          std::string_view t2;
-          if (!status.field(n2, w2) || !status.value(w2, v2, t2)) return false;
-          if (n2 == 3) span.status = static_cast<int>(v2);
-        }
-        break;
-      }
-      case 16: span.flags = static_cast<uint8_t>(v & 0xff); break;
-      default: break;  // fields this server does not write
+      case 15:  // Status: only its code
+        return forEachField(bytes, [&](uint64_t n, int, uint64_t code, std::string_view) {
+          if (n == 3) span.status = static_cast<int>(code);
+          return true;
+        });
+      case 16: span.flags = static_cast<uint8_t>(v & 0xff); return true;
+      default: return true;  // fields this server does not write
     }
-  }
-  return true;
+  });
 }
 
 }  // namespace
@@ -303,12 +288,15 @@ size_t spanEntrySize(const SpanHead& head, std::string_view fields) {
   return lenFieldSize(spanSize(head, fields));
 }
 
+namespace {
+
+// Writes the entry at `p`; returns its end.
 char* writeSpanEntry(char* p, const SpanHead& head, std::string_view fields) {
   *p++ = static_cast<char>(kField2);
   p = putVarint(p, spanSize(head, fields));
   p = putId(p, kSpanTraceId, head.traceId);
   p = putId(p, kSpanId, head.spanId);
-  if (!isZero(head.parentId)) p = putId(p, kSpanParentId, head.parentId);
+  if (head.parentId != SpanId{}) p = putId(p, kSpanParentId, head.parentId);
   std::memcpy(p, fields.data(), fields.size());
   p += fields.size();
   *p++ = static_cast<char>(kSpanKind);
@@ -326,6 +314,8 @@ char* writeSpanEntry(char* p, const SpanHead& head, std::string_view fields) {
   for (int i = 0; i < 4; ++i) *p++ = static_cast<char>(i == 0 ? head.flags : 0);
   return p;
 }
+
+}  // namespace
 
 void appendSpanEntry(std::string& out, const SpanHead& head, std::string_view fields) {
   size_t old = out.size();
@@ -363,41 +353,28 @@ std::string exportRequest(const std::vector<std::string>& entries,
 }
 
 bool decodeSpanEntries(std::string_view entries, uint16_t service, std::vector<SpanData>& out) {
-  Reader r(entries);
-  while (!r.done()) {
-    uint64_t number;
-    int wire;
-    std::string_view message;
-    if (!r.field(number, wire) || number != 2 || wire != 2 || !r.bytes(message)) return false;
+  return forEachField(entries, [&](uint64_t number, int wire, uint64_t, std::string_view message) {
+    if (number != 2 || wire != 2) return false;  // only ScopeSpans.spans entries
     SpanData span;
     if (!decodeSpan(message, service, span)) return false;
     out.push_back(std::move(span));
-  }
-  return true;
+    return true;
+  });
 }
 
 bool decodeExportRequest(std::string_view request, std::vector<SpanData>& spans,
                          std::vector<std::string>& services) {
-  // Visits the length-delimited fields of `message`: fn(number, bytes) -> bool.
-  auto each = [](std::string_view message, auto&& fn) {
-    Reader r(message);
-    while (!r.done()) {
-      uint64_t number, v = 0;
-      int wire;
-      std::string_view text;
-      if (!r.field(number, wire) || !r.value(wire, v, text)) return false;
-      if (wire == 2 && !fn(number, text)) return false;
-    }
-    return true;
-  };
-  return each(request, [&](uint64_t field, std::string_view resourceSpans) {
-    if (field != 1) return true;
+  // ExportTraceServiceRequest.resource_spans (1) > ResourceSpans.resource (1) and scope_spans (2)
+  // > ScopeSpans.spans (2); other fields are skipped.
+  return forEachField(request, [&](uint64_t field, int wire, uint64_t, std::string_view resourceSpans) {
+    if (field != 1 || wire != 2) return true;
     auto service = static_cast<uint16_t>(services.size());
     services.emplace_back();
-    return each(resourceSpans, [&](uint64_t field, std::string_view part) {
+    return forEachField(resourceSpans, [&](uint64_t field, int wire, uint64_t, std::string_view part) {
+      if (wire != 2) return true;
       if (field == 1) {  // Resource
-        return each(part, [&](uint64_t field, std::string_view keyValue) {
-          if (field != 1) return true;
+        return forEachField(part, [&](uint64_t field, int wire, uint64_t, std::string_view keyValue) {
+          if (field != 1 || wire != 2) return true;
           SpanAttribute attribute;
           if (!decodeAttribute(keyValue, attribute)) return false;
           if (attribute.key == "service.name") services[service] = attribute.text;
@@ -405,8 +382,8 @@ bool decodeExportRequest(std::string_view request, std::vector<SpanData>& spans,
         });
       }
       if (field != 2) return true;
-      return each(part, [&](uint64_t field, std::string_view span) {  // ScopeSpans
-        if (field != 2) return true;
+      return forEachField(part, [&](uint64_t field, int wire, uint64_t, std::string_view span) {
+        if (field != 2 || wire != 2) return true;
         SpanData data;
         if (!decodeSpan(span, service, data)) return false;
         spans.push_back(std::move(data));

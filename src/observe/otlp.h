@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,7 +103,6 @@ class FieldBuffer {
     return p;
   }
   std::string_view view() const { return {data_, size_}; }
-  void clear() { release(); }
 
   static constexpr size_t kInline = 232;
 
@@ -138,8 +138,7 @@ struct SpanHead {
 
 // Bytes appendSpanEntry() adds for this span.
 size_t spanEntrySize(const SpanHead& head, std::string_view fields);
-// Writes the `ScopeSpans.spans` entry (tag, length, Span message) at `p`; returns its end.
-char* writeSpanEntry(char* p, const SpanHead& head, std::string_view fields);
+// Appends the `ScopeSpans.spans` entry (tag, length, Span message).
 void appendSpanEntry(std::string& out, const SpanHead& head, std::string_view fields);
 
 // An ExportTraceServiceRequest: one ResourceSpans per service with entries (`entries[i]`, the

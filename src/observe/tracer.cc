@@ -21,13 +21,6 @@ constexpr auto kExportInterval = std::chrono::milliseconds(500);
 constexpr auto kExportTimeout = std::chrono::seconds(5);
 constexpr auto kWarningInterval = std::chrono::seconds(10);
 
-template <size_t N>
-bool isZero(const std::array<uint8_t, N>& id) {
-  for (uint8_t b : id)
-    if (b) return false;
-  return true;
-}
-
 }  // namespace
 
 Tracer* Tracer::instance_ = nullptr;
@@ -46,7 +39,7 @@ Span Span::start(SpanKind kind, uint16_t service, const TraceContext& parent,
   span.active_ = true;
   span.service_ = service;
   otlp::SpanHead& h = span.head_;
-  if (isZero(parent.traceId)) {
+  if (parent.traceId == TraceId{}) {
     h.traceId = newTraceId();
     h.flags = 1;
   } else {
@@ -174,10 +167,7 @@ void Tracer::record(Span& span) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    std::string& out = t.entries[service];
-    size_t old = out.size();
-    out.resize(old + size);
-    otlp::writeSpanEntry(out.data() + old, span.head_, fields);
+    otlp::appendSpanEntry(t.entries[service], span.head_, fields);
     wake = t.bytes < kBatchBytes && t.bytes + size >= kBatchBytes;
     t.bytes += size;
     ++t.spans;
@@ -367,7 +357,7 @@ std::string Tracer::spanJson(const SpanData& span) const {
   json::object out;
   out["traceId"] = toHex(span.traceId);
   json::object parent;
-  if (!isZero(span.parentId)) {
+  if (span.parentId != SpanId{}) {
     parent["traceId"] = toHex(span.traceId);
     parent["spanId"] = toHex(span.parentId);
   }
@@ -425,7 +415,7 @@ std::string Tracer::otlpJson(const std::vector<SpanData>& spans) const {
       out += "\",\"spanId\":\"";
       out += toHex(span->spanId);
       out += '"';
-      if (!isZero(span->parentId)) {
+      if (span->parentId != SpanId{}) {
         out += ",\"parentSpanId\":\"";
         out += toHex(span->parentId);
         out += '"';

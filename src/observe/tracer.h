@@ -78,7 +78,6 @@ class Tracer {
   ~Tracer();
 
   uint16_t serviceOf(std::string_view applicationId) const;
-  const std::vector<std::string>& services() const { return services_; }
   bool skips(std::string_view method, std::string_view path) const;
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   uint64_t exported() const { return exported_.load(std::memory_order_relaxed); }
