@@ -3,6 +3,7 @@
 // order and repeated headers (set-cookie) are preserved; names compare case-insensitively.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,10 @@ struct Response {
   Headers headers;
   std::string body;                     // the whole body, or its first bytes when `stream` is set
   std::shared_ptr<BodyStream> stream;   // the rest of the body, when relayed as it arrives
+  // The worker of a hosted (Node) application that produced this response, or -1. The runtime's
+  // request metrics read it for their `workerId` label and reset it, so that an application
+  // relaying the response (a gateway) is counted as served by its own loop.
+  int16_t worker = -1;
 
   // A JSON body with `content-type: application/json; charset=utf-8`.
   static Response json(int status, std::string body);

@@ -24,7 +24,7 @@ bool ignoredByWatt(uint8_t method) {
   return method >= 5 && method <= 8;
 }
 
-constexpr uint32_t kSourceBit = 1u << 15;
+constexpr uint64_t kSourceBit = 1u << 15;
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
@@ -100,12 +100,14 @@ void DurationSeries::observe(double seconds) {
 
 ShardSnapshot RequestShard::takeSnapshot() {
   ShardSnapshot snapshot{series_, queries_, queriesInFlight_};
-  for (auto* map : {&series_, &queries_}) {
-    for (auto& [key, s] : *map) {
+  auto restart = [](auto& map) {
+    for (auto& [key, s] : map) {
       s.windowSize = 0;
       s.windowNext = 0;
     }
-  }
+  };
+  restart(series_);
+  restart(queries_);
   return snapshot;
 }
 
@@ -248,9 +250,9 @@ void MetricsRegistry::renderRequests(std::string& out) {
     RequestShard* shard = shards_[i].get();
     poster_(i, [pending, shard] { pending->promise.set_value(shard->takeSnapshot()); });
   }
-  std::map<uint32_t, Merged> all;   // by application, method, status (both sources)
-  std::map<uint32_t, Merged> mesh;  // mesh requests only
-  std::map<uint32_t, Merged> queries;
+  std::map<uint64_t, Merged> all;   // by application, worker, method, status (both sources)
+  std::map<uint64_t, Merged> mesh;  // mesh requests only
+  std::map<uint64_t, Merged> queries;
   std::vector<int64_t> queriesInFlight(applicationIds_.size(), 0);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (auto& f : futures) {
@@ -290,17 +292,19 @@ void MetricsRegistry::renderRequests(std::string& out) {
     l += '}';
     return l;
   };
-  auto labelsOf = [&](uint32_t key, std::string_view extraName, std::string_view extraValue) {
+  auto labelsOf = [&](uint64_t key, std::string_view extraName, std::string_view extraValue) {
     std::string own = "method=\"";
     own += methodName(static_cast<uint8_t>((key >> 10) & 0x1f));
     own += "\",status_code=\"";
     own += std::to_string(key & 0x3ff);
+    own += "\",workerId=\"";
+    own += std::to_string((key >> 16) & 0xffff);
     own += '"';
-    return labelSet(extraName, extraValue, own, key >> 16);
+    return labelSet(extraName, extraValue, own, key >> 32);
   };
 
   auto histogram = [&](std::string_view name, std::string_view help,
-                       const std::map<uint32_t, Merged>& series, auto labelsOf) {
+                       const std::map<uint64_t, Merged>& series, auto labelsOf) {
     appendHeader(out, name, help, "histogram");
     for (const auto& [key, m] : series) {
       uint64_t cumulative = 0;
@@ -351,7 +355,7 @@ void MetricsRegistry::renderRequests(std::string& out) {
             mesh, labelsOf);
 
   // Database applications: statements and transactions, and how many run right now.
-  auto queryLabels = [&](uint32_t key, std::string_view extraName, std::string_view extraValue) {
+  auto queryLabels = [&](uint64_t key, std::string_view extraName, std::string_view extraValue) {
     return labelSet(extraName, extraValue, (key & 1) ? "outcome=\"error\"" : "outcome=\"ok\"", key >> 1);
   };
   histogram("watt_db_query_duration_seconds",

@@ -49,7 +49,7 @@ struct DurationSeries {
 
 // What one loop hands over at a scrape.
 struct ShardSnapshot {
-  std::unordered_map<uint32_t, DurationSeries> requests;
+  std::unordered_map<uint64_t, DurationSeries> requests;  // key: RequestShard::key
   std::unordered_map<uint32_t, DurationSeries> queries;  // key: application << 1 | failed
   std::vector<int64_t> queriesInFlight;                  // by application
 };
@@ -59,14 +59,17 @@ class RequestShard {
  public:
   explicit RequestShard(size_t applications) : queriesInFlight_(applications, 0) {}
 
-  // Series key: application, source, method, status code.
-  static uint32_t key(uint16_t application, RequestSource source, uint8_t method, int status) {
+  // Series key: application (bits 32-47), worker (16-31), source (15), method (10-14), status
+  // code (0-9).
+  static uint64_t key(uint16_t worker, uint16_t application, RequestSource source, uint8_t method,
+                      int status) {
     uint32_t s = status < 100 || status > 999 ? 0 : static_cast<uint32_t>(status);
-    return (uint32_t{application} << 16) | (uint32_t(source) << 15) | (uint32_t{method} << 10) | s;
+    return (uint64_t{application} << 32) | (uint64_t{worker} << 16) |
+           (uint64_t(source) << 15) | (uint64_t{method} << 10) | s;
   }
-  void record(uint16_t application, RequestSource source, uint8_t method, int status,
-              double seconds) {
-    series_[key(application, source, method, status)].observe(seconds);
+  void record(uint16_t worker, uint16_t application, RequestSource source, uint8_t method,
+              int status, double seconds) {
+    series_[key(worker, application, source, method, status)].observe(seconds);
   }
   void queryStarted(uint16_t application) { ++queriesInFlight_[application]; }
   void queryFinished(uint16_t application, bool failed, double seconds) {
@@ -77,7 +80,7 @@ class RequestShard {
   ShardSnapshot takeSnapshot();
 
  private:
-  std::unordered_map<uint32_t, DurationSeries> series_;
+  std::unordered_map<uint64_t, DurationSeries> series_;
   std::unordered_map<uint32_t, DurationSeries> queries_;
   std::vector<int64_t> queriesInFlight_;
 };
@@ -101,10 +104,12 @@ class MetricsRegistry {
   MetricsRegistry(const config::MetricsConfig& config, std::vector<std::string> applicationIds,
                   unsigned shards, Poster poster);
 
-  // Loop thread `shard` only. `method` from methodIndex().
-  void recordRequest(unsigned shard, uint16_t application, RequestSource source, uint8_t method,
-                     int status, double seconds) {
-    shards_[shard]->record(application, source, method, status, seconds);
+  // Loop thread `shard` only. `method` from methodIndex(); `worker` is the `workerId` label: the
+  // worker of a hosted application that answered (http::Response::worker), else the loop's index
+  // (a native application serves on every loop, each loop is one of its workers).
+  void recordRequest(unsigned shard, uint16_t worker, uint16_t application, RequestSource source,
+                     uint8_t method, int status, double seconds) {
+    shards_[shard]->record(worker, application, source, method, status, seconds);
   }
   // Loop thread `shard` only: database queries of an application (one statement, or a whole
   // transaction), for watt_db_query_duration_seconds and watt_db_queries_in_flight.

@@ -43,6 +43,14 @@ def value(samples, name, **labels):
     return rows[0][1]
 
 
+def total(samples, name, **labels):
+    """The sum of the matching rows (the request series have one row per workerId)."""
+    rows = find(samples, name, **labels)
+    if not rows:
+        raise AssertionError(f"no {name} {labels}")
+    return sum(v for _, v in rows)
+
+
 def metrics_config(port, **extra):
     return {"hostname": "127.0.0.1", "port": port, **extra}
 
@@ -140,40 +148,46 @@ class MetricsEndpointsTest(MetricsTestCase):
         text = self.scrape(w)
         self.promtool_check(text)
         s = parse_samples(text)
-        total = sum(counts.values())
+        sent = sum(counts.values())
         api_ok = counts["/api/hello"]
         teapots = counts["/api/teapot"]
-        self.assertGreater(total, 20)
+        self.assertGreater(sent, 20)
 
         # Every public request is one request of the entrypoint (the gateway).
         gw = sum(v for _, v in find(s, "http_request_all_duration_seconds_count", applicationId="gateway", method="GET"))
-        self.assertEqual(gw, total, text)
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="gateway",
+        self.assertEqual(gw, sent, text)
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="gateway",
                                method="GET", status_code=418), teapots)
         # ...and one request of the application the gateway sent it to, over the mesh.
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="api",
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="api",
                                method="GET", status_code=200), api_ok)
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="api",
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="api",
                                method="GET", status_code=418), teapots)
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="apiv2",
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="apiv2",
                                method="GET", status_code=200), counts["/api/v2/x"])
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="root",
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="root",
                                method="GET", status_code=200), counts["/other"])
-        self.assertEqual(value(s, "watt_mesh_request_duration_seconds_count", applicationId="api",
+        self.assertEqual(total(s, "watt_mesh_request_duration_seconds_count", applicationId="api",
                                method="GET", status_code=200), api_ok)
         self.assertEqual(find(s, "watt_mesh_request_duration_seconds_count", applicationId="gateway"), [])
 
         # Histogram: cumulative buckets ending in +Inf == _count; _sum is positive.
-        buckets = find(s, "http_request_all_duration_seconds_bucket", applicationId="api", method="GET", status_code=200)
+        buckets = find(s, "http_request_all_duration_seconds_bucket", applicationId="api", method="GET",
+                       status_code=200, workerId=0)
         les = [l["le"] for l, _ in buckets]
         self.assertEqual(les, ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"])
         values = [v for _, v in buckets]
         self.assertEqual(values, sorted(values))
-        self.assertEqual(values[-1], api_ok)
-        self.assertGreater(value(s, "http_request_all_duration_seconds_sum", applicationId="api",
+        self.assertEqual(values[-1], value(s, "http_request_all_duration_seconds_count", applicationId="api",
+                                           method="GET", status_code=200, workerId=0))
+        # workerId: a Node application's worker (api has one), and for the native gateway the loop
+        # that served the request (it serves on every loop).
+        self.assertEqual({l["workerId"] for l, _ in find(s, "http_request_all_duration_seconds_count",
+                                                         applicationId="api")}, {"0"})
+        self.assertGreater(total(s, "http_request_all_duration_seconds_sum", applicationId="api",
                                  method="GET", status_code=200), 0)
         # Summary: Watt's quantiles, count equal to the histogram's.
-        self.assertEqual(value(s, "http_request_all_summary_seconds_count", applicationId="api",
+        self.assertEqual(total(s, "http_request_all_summary_seconds_count", applicationId="api",
                                method="GET", status_code=200), api_ok)
         self.assertIn("# TYPE http_request_all_summary_seconds summary", text)
 
@@ -184,6 +198,9 @@ class MetricsEndpointsTest(MetricsTestCase):
         self.assertLess(abs(value(s, "process_start_time_seconds") - time.time()), 600)
         loops = [l["thread"] for l, _ in find(s, "thread_cpu_seconds_total") if l["thread"].startswith("loop:")]
         self.assertTrue(loops, text)
+        gateway_workers = {l["workerId"] for l, _ in find(s, "http_request_all_duration_seconds_count",
+                                                          applicationId="gateway")}
+        self.assertTrue(gateway_workers <= {t.split(":")[1] for t in loops}, (gateway_workers, loops))
         self.assertTrue(find(s, "thread_cpu_percent_usage"))
         # Restarts: none so far, one series per application.
         for app in ("gateway", "api", "apiv2", "root"):
@@ -277,7 +294,7 @@ class MetricsWithTracingAndManagementTest(MetricsTestCase):
         self.assertEqual(duration["type"], "histogram")
         counts = [v for v in duration["values"] if v.get("metricName") == "http_request_all_duration_seconds_count"
                   and v["labels"].get("applicationId") == "gateway"]
-        self.assertTrue(counts and counts[0]["value"] >= 5, duration["values"][:5])
+        self.assertTrue(counts and sum(c["value"] for c in counts) >= 5, duration["values"][:5])
         self.assertEqual(families["watt_tracing_spans_dropped_total"]["values"][0]["value"], 0)
 
         out = cli(w, "metrics", str(w.proc.pid))
@@ -286,6 +303,25 @@ class MetricsWithTracingAndManagementTest(MetricsTestCase):
         text = cli(w, "metrics", str(w.proc.pid), "-f", "text")
         self.assertEqual(text.returncode, 0, text.stderr)
         self.assertTrue(find(parse_samples(text.stdout), "watt_tracing_spans_exported_total"))
+
+
+class WorkerMetricsTest(MetricsTestCase):
+
+    def test_requests_are_counted_per_worker_of_the_application(self):
+        # fixtures/workers: a gateway in front of Node applications; "counter" gets 3 workers,
+        # which the round robin serves in turn.
+        w = self.start_with_metrics("workers", env={"WORKERS": "3"})
+        for _ in range(6):
+            self.assertEqual(w.get("/counter/whoami").status, 200)
+        s = parse_samples(self.scrape(w))
+        per_worker = {l["workerId"]: v for l, v in find(s, "http_request_all_duration_seconds_count",
+                                                        applicationId="counter", method="GET", status_code=200)}
+        self.assertEqual(per_worker, {"0": 2.0, "1": 2.0, "2": 2.0})
+        mesh = {l["workerId"]: v for l, v in find(s, "watt_mesh_request_duration_seconds_count",
+                                                  applicationId="counter")}
+        self.assertEqual(mesh, {"0": 2.0, "1": 2.0, "2": 2.0})
+        # The gateway relays those answers; its own series name the loops it served them on.
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="gateway"), 6)
 
 
 class DatabaseMetricsTest(MetricsTestCase):
@@ -307,9 +343,9 @@ class DatabaseMetricsTest(MetricsTestCase):
         # A list is one query; the insert at least one (a transaction counts once).
         self.assertGreaterEqual(ok, lists + 1)
         self.assertEqual(value(s, "watt_db_queries_in_flight", applicationId="library"), 0)
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="library",
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="library",
                                method="GET", status_code=200), lists)
-        self.assertEqual(value(s, "http_request_all_duration_seconds_count", applicationId="library",
+        self.assertEqual(total(s, "http_request_all_duration_seconds_count", applicationId="library",
                                method="GET", status_code=400), 1)
 
 

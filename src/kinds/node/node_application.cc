@@ -465,7 +465,10 @@ Task<http::Response> NodeApplication::handle(http::Request request) {
     }
     if (chosen) {
       auto result = co_await state.pools[*chosen]->send(request);
-      if (result.response) co_return std::move(*result.response);
+      if (result.response) {
+        result.response->worker = static_cast<int16_t>(*chosen);
+        co_return std::move(*result.response);
+      }
       using Kind = http::UpstreamError::Kind;
       if (result.error->kind == Kind::kConnect && attempt < 2) continue;  // it just went away
       if (result.error->kind == Kind::kTimeout)

@@ -33,61 +33,75 @@ TEST(Metrics, ShardsAreMergedPerApplicationMethodAndStatus) {
   auto config = enabledConfig();
   MetricsRegistry registry(config, {"gateway", "api"}, 2, threadPoster());
   auto get = methodIndex("GET");
-  registry.recordRequest(0, 0, RequestSource::kPublic, get, 200, 0.001);
-  registry.recordRequest(1, 0, RequestSource::kPublic, get, 200, 0.2);
-  registry.recordRequest(1, 1, RequestSource::kMesh, get, 200, 0.003);
-  registry.recordRequest(0, 1, RequestSource::kMesh, get, 404, 20);
+  registry.recordRequest(0, 0, 0, RequestSource::kPublic, get, 200, 0.001);
+  registry.recordRequest(1, 0, 0, RequestSource::kPublic, get, 200, 0.2);
+  registry.recordRequest(1, 0, 1, RequestSource::kMesh, get, 200, 0.003);
+  registry.recordRequest(0, 0, 1, RequestSource::kMesh, get, 404, 20);
   std::string text = registry.render();
 
   EXPECT_THAT(text, HasSubstr("# TYPE http_request_all_duration_seconds histogram\n"));
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
-                              "\"200\",applicationId=\"gateway\"} 2\n"));
+                              "\"200\",workerId=\"0\",applicationId=\"gateway\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_bucket{le=\"0.005\",method="
-                              "\"GET\",status_code=\"200\",applicationId=\"gateway\"} 1\n"));
+                              "\"GET\",status_code=\"200\",workerId=\"0\",applicationId=\"gateway\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_bucket{le=\"0.25\",method=\"GET\","
-                              "status_code=\"200\",applicationId=\"gateway\"} 2\n"));
+                              "status_code=\"200\",workerId=\"0\",applicationId=\"gateway\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_sum{method=\"GET\",status_code="
-                              "\"200\",applicationId=\"gateway\"} 0.201\n"));
+                              "\"200\",workerId=\"0\",applicationId=\"gateway\"} 0.201\n"));
   // Above the last bucket: only +Inf counts it.
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_bucket{le=\"10\",method=\"GET\","
-                              "status_code=\"404\",applicationId=\"api\"} 0\n"));
+                              "status_code=\"404\",workerId=\"0\",applicationId=\"api\"} 0\n"));
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_bucket{le=\"+Inf\",method=\"GET\","
-                              "status_code=\"404\",applicationId=\"api\"} 1\n"));
+                              "status_code=\"404\",workerId=\"0\",applicationId=\"api\"} 1\n"));
   // Mesh requests per target; public ones are not mesh requests.
   EXPECT_THAT(text, HasSubstr("watt_mesh_request_duration_seconds_count{method=\"GET\",status_code="
-                              "\"200\",applicationId=\"api\"} 1\n"));
+                              "\"200\",workerId=\"0\",applicationId=\"api\"} 1\n"));
   EXPECT_THAT(text, Not(HasSubstr("watt_mesh_request_duration_seconds_count{method=\"GET\",status_"
-                                  "code=\"200\",applicationId=\"gateway\"}")));
+                                  "code=\"200\",workerId=\"0\",applicationId=\"gateway\"}")));
   // Summary: quantiles of the window, then cumulative sum and count.
   EXPECT_THAT(text, HasSubstr("http_request_all_summary_seconds{quantile=\"0.5\",method=\"GET\","
-                              "status_code=\"200\",applicationId=\"gateway\"} 0.001"));
+                              "status_code=\"200\",workerId=\"0\",applicationId=\"gateway\"} 0.001"));
   EXPECT_THAT(text, HasSubstr("http_request_all_summary_seconds{quantile=\"0.999\",method=\"GET\","
-                              "status_code=\"200\",applicationId=\"gateway\"} 0.2"));
+                              "status_code=\"200\",workerId=\"0\",applicationId=\"gateway\"} 0.2"));
   EXPECT_THAT(text, HasSubstr("http_request_all_summary_seconds_count{method=\"GET\",status_code="
-                              "\"200\",applicationId=\"gateway\"} 2\n"));
+                              "\"200\",workerId=\"0\",applicationId=\"gateway\"} 2\n"));
+}
+
+TEST(Metrics, EachWorkerHasItsOwnSeriesWhateverLoopRecordedIt) {
+  auto config = enabledConfig();
+  MetricsRegistry registry(config, {"api"}, 2, threadPoster());
+  auto get = methodIndex("GET");
+  registry.recordRequest(0, 3, 0, RequestSource::kPublic, get, 200, 0.001);
+  registry.recordRequest(1, 3, 0, RequestSource::kPublic, get, 200, 0.001);
+  registry.recordRequest(1, 1, 0, RequestSource::kPublic, get, 200, 0.001);
+  std::string text = registry.render();
+  EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
+                              "\"200\",workerId=\"3\",applicationId=\"api\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
+                              "\"200\",workerId=\"1\",applicationId=\"api\"} 1\n"));
 }
 
 TEST(Metrics, SummaryWindowStartsOverAtEachScrapeButCountsAccumulate) {
   auto config = enabledConfig();
   MetricsRegistry registry(config, {"api"}, 1, threadPoster());
-  registry.recordRequest(0, 0, RequestSource::kPublic, methodIndex("POST"), 201, 0.01);
+  registry.recordRequest(0, 0, 0, RequestSource::kPublic, methodIndex("POST"), 201, 0.01);
   registry.render();
   std::string second = registry.render();
   EXPECT_THAT(second, Not(HasSubstr("http_request_all_summary_seconds{quantile")));
   EXPECT_THAT(second, HasSubstr("http_request_all_summary_seconds_count{method=\"POST\",status_"
-                                "code=\"201\",applicationId=\"api\"} 1\n"));
+                                "code=\"201\",workerId=\"0\",applicationId=\"api\"} 1\n"));
   EXPECT_THAT(second, HasSubstr("http_request_all_duration_seconds_count{method=\"POST\",status_"
-                                "code=\"201\",applicationId=\"api\"} 1\n"));
+                                "code=\"201\",workerId=\"0\",applicationId=\"api\"} 1\n"));
 }
 
 TEST(Metrics, WattIgnoresHeadAndOptionsInHttpMetricsButTheMeshCountsThem) {
   auto config = enabledConfig();
   MetricsRegistry registry(config, {"api"}, 1, threadPoster());
-  registry.recordRequest(0, 0, RequestSource::kMesh, methodIndex("HEAD"), 200, 0.01);
+  registry.recordRequest(0, 0, 0, RequestSource::kMesh, methodIndex("HEAD"), 200, 0.01);
   std::string text = registry.render();
   EXPECT_THAT(text, Not(HasSubstr("http_request_all_duration_seconds_count{method=\"HEAD\"")));
   EXPECT_THAT(text, HasSubstr("watt_mesh_request_duration_seconds_count{method=\"HEAD\",status_"
-                              "code=\"200\",applicationId=\"api\"} 1\n"));
+                              "code=\"200\",workerId=\"0\",applicationId=\"api\"} 1\n"));
 }
 
 TEST(Metrics, ConfiguredLabelsAndApplicationLabelAreEscaped) {
@@ -165,11 +179,11 @@ TEST(Metrics, ALoopThatDoesNotAnswerIsLeftOut) {
   MetricsRegistry registry(config, {"api"}, 2, [](unsigned shard, std::function<void()> work) {
     if (shard == 0) work();  // shard 1's loop never runs it
   });
-  registry.recordRequest(0, 0, RequestSource::kPublic, methodIndex("GET"), 200, 0.01);
-  registry.recordRequest(1, 0, RequestSource::kPublic, methodIndex("GET"), 200, 0.01);
+  registry.recordRequest(0, 0, 0, RequestSource::kPublic, methodIndex("GET"), 200, 0.01);
+  registry.recordRequest(1, 0, 0, RequestSource::kPublic, methodIndex("GET"), 200, 0.01);
   std::string text = registry.render();
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
-                              "\"200\",applicationId=\"api\"} 1\n"));
+                              "\"200\",workerId=\"0\",applicationId=\"api\"} 1\n"));
 }
 
 }  // namespace
