@@ -43,6 +43,8 @@ function main () {
       stop(msg.timeout)
     } else if (msg.type === 'restartWorker' && workers && !stopping) {
       workers.restart(msg.worker)
+    } else if (msg.type === 'replaceWorker' && workers && !stopping) {
+      workers.replace(msg.worker, msg.timeout)
     }
   }
 
@@ -147,7 +149,8 @@ function runOnMainThread (init, control) {
 
   return {
     stop: () => app.stop(),
-    restart: () => {}
+    restart: () => {},
+    replace: () => {} // one worker: the runtime restarts the whole process instead
   }
 }
 
@@ -162,6 +165,18 @@ function runOnThreads (init, control) {
       if (!Number.isInteger(index) || index < 0 || index >= init.workers) return
       if (threads[index].running) return
       threads[index] = startThread(init, index, control)
+    },
+    // An unhealthy worker: stopped gracefully (terminated after `timeout` ms), then started
+    // again; the new thread reports `ready` as any worker does.
+    async replace (index, timeout) {
+      if (!Number.isInteger(index) || index < 0 || index >= init.workers) return
+      const thread = threads[index]
+      if (!thread.running || thread.stopping) return
+      const limit = Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_STOP_TIMEOUT
+      const timer = setTimeout(() => thread.worker.terminate(), limit)
+      await stopThread(thread)
+      clearTimeout(timer)
+      if (threads[index] === thread) threads[index] = startThread(init, index, control)
     }
   }
 }

@@ -1,6 +1,8 @@
 #include "config/loader.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -140,6 +142,76 @@ std::optional<Millis> readMillis(const Node& node, int64_t min = 0) {
   return std::nullopt;
 }
 
+// The `health` keys one file sets; applied over the defaults (runtime) or over the runtime's
+// values (an application's own block), key by key as Watt's deepmerge does.
+struct HealthOverrides {
+  std::optional<bool> enabled;
+  std::optional<Millis> interval, gracePeriod;
+  std::optional<int> maxUnhealthyChecks;
+  std::optional<double> maxELU, maxHeapUsed, maxHeapTotal, maxEventLoopDelay, maxEventLoopDelayP99;
+
+  void applyTo(HealthConfig& h) const {
+    if (enabled) h.enabled = *enabled;
+    if (interval) h.interval = *interval;
+    if (gracePeriod) h.gracePeriod = *gracePeriod;
+    if (maxUnhealthyChecks) h.maxUnhealthyChecks = *maxUnhealthyChecks;
+    if (maxELU) h.maxELU = *maxELU;
+    if (maxHeapUsed) h.maxHeapUsed = *maxHeapUsed;
+    if (maxHeapTotal) h.maxHeapTotal = *maxHeapTotal;
+    if (maxEventLoopDelay) h.maxEventLoopDelay = *maxEventLoopDelay;
+    if (maxEventLoopDelayP99) h.maxEventLoopDelayP99 = *maxEventLoopDelayP99;
+  }
+};
+
+// Bytes: a number, or Watt's memory size string ("512MB", "0.5 GB", "1024kb"; units of 1024).
+std::optional<double> readMemorySize(const Node& node) {
+  if (node.isString()) {
+    std::string_view s = ascii::trim(std::string_view(node.raw()->get_string()));
+    size_t unitAt = s.find_first_not_of("0123456789.");
+    if (unitAt != std::string_view::npos && unitAt > 0) {
+      double value = 0;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + unitAt, value);
+      std::string unit = ascii::lower(ascii::trim(s.substr(unitAt)));
+      static constexpr std::string_view kUnits[] = {"b", "kb", "mb", "gb", "tb"};
+      for (size_t i = 0; i < std::size(kUnits); ++i) {
+        if (ec == std::errc() && ptr == s.data() + unitAt && unit == kUnits[i])
+          return std::floor(value * std::pow(1024.0, static_cast<double>(i)));
+      }
+      node.error("expected a number of bytes or a memory size such as \"512MB\" or \"4GB\", got " +
+                 node.describe());
+      return std::nullopt;
+    }
+  }
+  return node.asNumber(0, 1e300);
+}
+
+void readHealth(const Node& node, HealthOverrides& h) {
+  ObjectReader r(node);
+  if (!r.valid()) return;
+  if (auto v = r.get("enabled"); v.present()) h.enabled = v.asBool();
+  if (auto v = r.get("interval"); v.present()) {
+    h.interval = readMillis(v);
+    if (h.interval && *h.interval < Millis(1000)) {
+      v.warning("the minimum health check interval is 1000 ms; 1000 is used");
+      h.interval = Millis(1000);
+    }
+  }
+  if (auto v = r.get("gracePeriod"); v.present()) h.gracePeriod = readMillis(v);
+  if (auto v = r.get("maxUnhealthyChecks"); v.present()) {
+    if (auto n = v.asInteger(1, 1'000'000)) h.maxUnhealthyChecks = static_cast<int>(*n);
+  }
+  if (auto v = r.get("maxELU"); v.present()) h.maxELU = v.asNumber(0, 1);
+  if (auto v = r.get("maxHeapUsed"); v.present()) h.maxHeapUsed = v.asNumber(0, 1);
+  if (auto v = r.get("maxHeapTotal"); v.present()) h.maxHeapTotal = readMemorySize(v);
+  if (auto v = r.get("maxEventLoopDelay"); v.present()) h.maxEventLoopDelay = v.asNumber(0, 1e300);
+  if (auto v = r.get("maxEventLoopDelayP99"); v.present())
+    h.maxEventLoopDelayP99 = v.asNumber(0, 1e300);
+  // V8 and stream sizes of Watt's worker threads: ours run Node with its own defaults.
+  r.acceptUnsupported({"maxYoungGeneration", "codeRangeSize", "bufferPoolSize",
+                       "defaultHighWaterMark"});
+  r.finish();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runtime-level settings (top level, or the seed form's nested "runtime" object, or the
 // "runtime" object of a single application's own config file)
@@ -153,6 +225,7 @@ struct RuntimeSettings {
   std::optional<std::string> redactCensor;
   std::optional<std::vector<LogTarget>> logTargets;  // paths relative to the project root
   std::optional<RestartPolicy> restart;
+  HealthOverrides health;
   std::optional<Millis> startTimeout;
   GracefulShutdown graceful;
   std::optional<int> defaultWorkers;
@@ -608,6 +681,7 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens, cons
   else if (auto v = r.get("server"); v.present()) readServer(v, s);
   if (auto v = r.get("logger"); v.present()) readLogger(v, s);
   if (auto v = r.get("restartOnError"); v.present()) s.restart = readRestartOnError(v);
+  if (auto v = r.get("health"); v.present()) readHealth(v, s.health);
   if (auto v = r.get("startTimeout"); v.present()) s.startTimeout = readMillis(v);
   if (auto v = r.get("gracefulShutdown"); v.present()) readGracefulShutdown(v, s);
   if (auto v = r.get("telemetry"); v.present()) readTelemetry(v, s);
@@ -622,7 +696,7 @@ void readRuntimeSettings(ObjectReader& r, RuntimeSettings& s, bool listens, cons
   }
   if (auto v = r.get("managementApi"); v.present()) readManagementApi(v, s, root);
   r.acceptUnsupported({"preload", "extensions", "basePath", "workersRestartDelay", "reuseTcpPorts",
-                       "exitOnUnhandledErrors", "health", "healthProbes", "undici", "httpCache",
+                       "exitOnUnhandledErrors", "healthProbes", "undici", "httpCache",
                        "watch", "management",
                        "verticalScaler", "inspectorOptions", "applicationTimeout",
                        "startupConcurrency", "messagingTimeout", "resolvedApplicationsBasePath",
@@ -643,6 +717,7 @@ struct Draft {
   std::string envfilePath;             // JSON path of the envfile key
   std::vector<std::pair<std::string, std::string>> envBlock;
   std::optional<RestartPolicy> restart;
+  HealthOverrides health;
   bool enabled = true;
   bool fromAutoload = false;
 };
@@ -731,6 +806,7 @@ void readApplicationEntry(ObjectReader& r, Draft& d, const fs::path& root, bool 
   if (auto v = r.get("restartOnError"); v.present()) {
     d.restart = readRestartOnError(v);
   }
+  if (auto v = r.get("health"); v.present()) readHealth(v, d.health);
   if (auto v = r.get("enabled"); v.present()) {
     if (auto e = readEnabled(v, production)) d.enabled = *e;
   }
@@ -751,7 +827,7 @@ void readApplicationEntry(ObjectReader& r, Draft& d, const fs::path& root, bool 
   if (auto v = r.get("arguments"); v.present()) {
     if (auto a = v.asStringArray()) d.spec.arguments = *a;
   }
-  r.acceptUnsupported({"useHttp", "websocket", "reuseTcpPorts", "health", "sourceMaps",
+  r.acceptUnsupported({"useHttp", "websocket", "reuseTcpPorts", "sourceMaps",
                        "nodeModulesSourceMaps", "packageManager", "preload", "permissions",
                        "telemetry", "compileCache", "management"});
   r.finish();
@@ -922,11 +998,12 @@ void ProjectLoader::readWrappedApplication(const ModuleRef& module) {
         ObjectReader ar(app);
         ar.ignore({"id", "path"});
         if (auto v = ar.get("workers"); v.present()) d.workers = readWorkerCount(v);
+        if (auto v = ar.get("health"); v.present()) readHealth(v, d.health);
         if (auto v = ar.get("env"); v.present()) {
           if (auto m = v.asStringMap()) d.envBlock = *m;
         }
         ar.acceptUnsupported({"envfile", "dependencies", "restartOnError", "execArgv", "nodeOptions",
-                              "arguments", "health", "preload", "sourceMaps", "telemetry",
+                              "arguments", "preload", "sourceMaps", "telemetry",
                               "permissions", "compileCache"});
         ar.finish();
       }
@@ -1203,6 +1280,8 @@ void ProjectLoader::parseApplicationConfigs() {
     d.spec.env = applicationEnv(d);
     d.spec.entrypoint = d.spec.id == config_.entrypoint;
     d.spec.restart = d.restart.value_or(config_.restart);
+    d.spec.health = config_.health;
+    d.health.applyTo(d.spec.health);
     config_.applications.push_back(d.spec);
   }
   for (auto& app : config_.applications) {
@@ -1270,6 +1349,7 @@ std::optional<RuntimeConfig> ProjectLoader::load() {
     }
   }
   if (settings_.restart) config_.restart = *settings_.restart;
+  settings_.health.applyTo(config_.health);
   if (settings_.startTimeout) config_.startTimeout = *settings_.startTimeout;
   config_.gracefulShutdown = settings_.graceful;
   if (settings_.metrics) config_.metrics = *settings_.metrics;

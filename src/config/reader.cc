@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "common/ascii.h"
+#include "common/js_number.h"
 
 namespace watt::config {
 
@@ -72,6 +74,27 @@ std::optional<bool> Node::asBool() const {
   }
   error("expected true or false, got " + describe());
   return std::nullopt;
+}
+
+std::optional<double> Node::asNumber(double min, double max) const {
+  if (!value_) return std::nullopt;
+  std::optional<double> number;
+  if (value_->is_number()) {
+    number = value_->to_number<double>();
+  } else if (value_->is_string()) {
+    auto s = ascii::trim(std::string_view(value_->get_string()));
+    double parsed = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed);
+    if (!s.empty() && ec == std::errc() && ptr == s.data() + s.size()) number = parsed;
+  }
+  if (!number || !std::isfinite(*number) || *number < min || *number > max) {
+    std::string range = "a number";
+    if (max < 1e300) range += " from " + js::formatJsNumber(min) + " to " + js::formatJsNumber(max);
+    else if (min == 0) range = "a non-negative number";
+    error("expected " + range + ", got " + describe());
+    return std::nullopt;
+  }
+  return number;
 }
 
 std::optional<int64_t> Node::asInteger(int64_t min, int64_t max) const {

@@ -47,6 +47,8 @@ class Node {
   std::optional<bool> asBool() const;  // also "true"/"false" strings (placeholder results)
   // Integer, or a string holding one (placeholders produce strings), within [min, max].
   std::optional<int64_t> asInteger(int64_t min, int64_t max) const;
+  // A number, or a string holding one, within [min, max].
+  std::optional<double> asNumber(double min, double max) const;
   std::optional<std::vector<std::string>> asStringArray() const;
   std::optional<std::vector<std::pair<std::string, std::string>>> asStringMap() const;
   bool isObject() const { return value_ && value_->is_object(); }

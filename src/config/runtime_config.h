@@ -114,6 +114,21 @@ struct RestartPolicy {
   Millis delay{0};
 };
 
+// Watt's `health`: when a worker of a Node application counts as unhealthy, and how many checks
+// in a row it may fail before it is replaced. Runtime-wide; an application's own `health` keys
+// override it key by key.
+struct HealthConfig {
+  bool enabled = true;
+  Millis interval{30000};     // between two checks of a worker (at least 1000)
+  Millis gracePeriod{30000};  // after a worker starts, before its first check
+  int maxUnhealthyChecks = 10;
+  double maxELU = 0.99;                      // event-loop utilization, 0..1
+  double maxHeapUsed = 0.99;                 // heap used as a fraction of maxHeapTotal
+  double maxHeapTotal = 4.0 * 1024 * 1024 * 1024;  // bytes
+  double maxEventLoopDelay = 0;     // ms, the worst delay since the previous check; 0: unchecked
+  double maxEventLoopDelayP99 = 0;  // ms, the worst per-second p99; 0: unchecked
+};
+
 struct ApplicationSpec {
   std::string id;
   std::string path;        // absolute folder
@@ -124,6 +139,7 @@ struct ApplicationSpec {
   bool entrypoint = false;
   std::vector<std::string> dependencies;
   RestartPolicy restart;
+  HealthConfig health;
   std::vector<std::string> execArgv;   // extra `node` flags (execArgv, nodeOptions)
   std::vector<std::string> arguments;  // process.argv additions
   std::optional<LogLevel> logLevel;    // its own `logger.level`; default: the runtime's
@@ -165,6 +181,7 @@ struct RuntimeConfig {
   MetricsConfig metrics;
   ManagementApiConfig managementApi;
   RestartPolicy restart;
+  HealthConfig health;  // the runtime-wide `health`; ApplicationSpec::health is what applies
   Millis startTimeout{30'000};
   EnvMap env;  // environment of the runtime (real environment + root .env + PLT_*)
   std::vector<ApplicationSpec> applications;

@@ -465,6 +465,30 @@ test('a worker thread that crashes after ready gives workerExit; restartWorker b
   assert.strictEqual((await host.stop()).code, 0)
 })
 
+test('replaceWorker stops one worker thread, starts a new one and reports it ready; no workerExit', async t => {
+  const dir = makeApp(t, {
+    'index.js': THREAD_APP + `
+      globalThis.platformatic.events.on('close', () => console.log('closed ' + globalThis.platformatic.workerId))`
+  })
+  const init = makeInit(dir, 'index.js', { workers: 2 })
+  const host = startHost(t, dir)
+  host.send(init)
+  await Promise.all([0, 1].map(k => host.next(m => m.type === 'ready' && m.worker === k, `ready ${k}`)))
+  const before = await Promise.all(init.sockets.map(socket => getJson(socket)))
+
+  const mark = host.messages.length
+  host.send({ type: 'replaceWorker', worker: 0, timeout: 5000 })
+  await host.next(m => m.type === 'ready' && m.worker === 0, 'ready again', mark)
+  const after = await Promise.all(init.sockets.map(socket => getJson(socket)))
+  assert.strictEqual(after[0].workerId, 0)
+  assert.notStrictEqual(after[0].threadId, before[0].threadId, 'worker 0 is a new thread')
+  assert.strictEqual(after[1].threadId, before[1].threadId, 'worker 1 is untouched')
+  const since = host.messages.slice(mark)
+  assert.ok(since.some(m => m.type === 'log' && m.worker === 0 && m.line === 'closed 0'), 'stopped gracefully')
+  assert.ok(!since.some(m => m.type === 'workerExit' || m.type === 'failed'), JSON.stringify(since))
+  assert.strictEqual((await host.stop()).code, 0)
+})
+
 test('stdout and stderr of worker threads arrive as log messages', async t => {
   const dir = makeApp(t, {
     'index.js': `

@@ -3,7 +3,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdio>
 
+#include "common/js_number.h"
 #include "kinds/node/node_config.h"
 #include "observe/logger.h"
 #include "observe/metrics.h"
@@ -55,6 +57,7 @@ NodeApplication::NodeApplication(const config::ApplicationSpec& spec,
     : Application(spec),
       services_(services),
       restartTimer_(services.control),
+      healthTimer_(services.control),
       loops_(services.loops.size()) {
   const auto& cfg = configOf(spec);
   entry_ = resolveEntry(spec.path, cfg.main);
@@ -104,7 +107,7 @@ std::string NodeApplication::initMessage() const {
   if (hasServer_) init["hasServer"] = *hasServer_;
   else init["hasServer"] = nullptr;
   init["logLevel"] = config::logLevelName(spec().logLevel.value_or(services_.config.logger.level));
-  init["metrics"] = services_.metrics != nullptr;
+  init["metrics"] = services_.metrics != nullptr || healthMonitored();
   init["telemetry"] = services_.config.telemetry.enabled;
   return json::serialize(init) + "\n";
 }
@@ -177,6 +180,12 @@ void NodeApplication::onControlLine(std::string_view line, uint64_t generation) 
   } else if (type == "ready") {
     if (auto* b = field("background"); b && b->is_bool() && b->get_bool()) background_ = true;
     setWorkerReady(worker, true);
+    if (worker < health_.size()) {
+      health_[worker] = WorkerHealth{};
+      health_[worker].readyAt = std::chrono::steady_clock::now();
+      unhealthyWorkers_ = static_cast<int>(
+          std::count_if(health_.begin(), health_.end(), [](const auto& h) { return h.unhealthy; }));
+    }
     if (state_ == State::kRunning) {
       observe::log().info("Worker " + std::to_string(worker) + " of \"" + id() + "\" is ready again");
       if (services_.metrics) services_.metrics->countRestart(index_);
@@ -193,7 +202,16 @@ void NodeApplication::onControlLine(std::string_view line, uint64_t generation) 
       observe::log().error("Worker " + std::to_string(worker) + " of \"" + id() + "\" failed: " + message);
     }
   } else if (type == "metrics") {
-    if (services_.metrics) services_.metrics->reportNodeWorker(index_, static_cast<int>(worker), metricsSample(msg));
+    auto sample = metricsSample(msg);
+    if (services_.metrics) services_.metrics->reportNodeWorker(index_, static_cast<int>(worker), sample);
+    if (worker < health_.size()) {
+      WorkerHealth& h = health_[worker];
+      h.reported = true;
+      h.elu = sample.eventLoopUtilization;
+      h.heapUsed = sample.heapUsedBytes;
+      h.worstDelay = std::max(h.worstDelay, sample.lagMax);
+      h.worstDelayP99 = std::max(h.worstDelayP99, sample.lagP99);
+    }
   } else if (type == "workerExit") {
     std::string message = field("message") && field("message")->is_string()
                               ? std::string(field("message")->get_string())
@@ -290,6 +308,8 @@ Task<void> NodeApplication::launch() {
   recentStderr_.clear();
   background_ = false;
   workerReady_.assign(sockets_.size(), false);
+  health_.assign(sockets_.size(), WorkerHealth{});
+  unhealthyWorkers_ = 0;
 
   runtime::ChildSpec child;
   child.executable = services_.nodeExecutable;
@@ -373,6 +393,92 @@ Task<void> NodeApplication::start() {
     throw;
   }
   state_ = State::kRunning;
+  if (healthMonitored()) scheduleHealthCheck();
+}
+
+// --------------------------------------------------------------------------------------------
+// Health (control thread), as Watt's: checked every `interval` once a worker has been ready for
+// `gracePeriod`, and only when crashed applications are restarted (restartOnError).
+
+bool NodeApplication::healthMonitored() const {
+  return spec().health.enabled && spec().restart.enabled;
+}
+
+void NodeApplication::scheduleHealthCheck() {
+  healthTimer_.expires_after(spec().health.interval);
+  healthTimer_.async_wait([this](error_code ec) {
+    if (ec) return;
+    State s = state_.load();
+    if (s == State::kStopping || s == State::kStopped || s == State::kFailed) return;
+    if (s == State::kRunning) checkHealth();
+    scheduleHealthCheck();
+  });
+}
+
+void NodeApplication::checkHealth() {
+  const config::HealthConfig& limits = spec().health;
+  auto now = std::chrono::steady_clock::now();
+  auto percent = [](double fraction) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.2f %%", fraction * 100);
+    return std::string(buffer);
+  };
+  auto milliseconds = [](double ms) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.2f ms", ms);
+    return std::string(buffer);
+  };
+  for (size_t k = 0; k < health_.size(); ++k) {
+    WorkerHealth& h = health_[k];
+    if (k >= workerReady_.size() || !workerReady_[k] || h.replacing || !h.reported) continue;
+    if (now - h.readyAt < limits.gracePeriod) continue;
+    const std::string label = "worker " + std::to_string(k) + " of the application \"" + id() + "\"";
+    double heap = limits.maxHeapTotal > 0 ? h.heapUsed / limits.maxHeapTotal : 0;
+    double delay = h.worstDelay * 1000, delayP99 = h.worstDelayP99 * 1000;
+    h.worstDelay = h.worstDelayP99 = 0;
+    bool eluExceeded = h.elu > limits.maxELU;
+    bool heapExceeded = heap > limits.maxHeapUsed;
+    bool delayExceeded = limits.maxEventLoopDelay > 0 && delay > limits.maxEventLoopDelay;
+    bool p99Exceeded = limits.maxEventLoopDelayP99 > 0 && delayP99 > limits.maxEventLoopDelayP99;
+    auto& log = observe::log();
+    if (eluExceeded)
+      log.error("The " + label + " has an ELU of " + percent(h.elu) +
+                ", above the maximum allowed usage of " + percent(limits.maxELU) + ".");
+    if (heapExceeded)
+      log.error("The " + label + " is using " + percent(heap) +
+                " of the memory, above the maximum allowed usage of " + percent(limits.maxHeapUsed) + ".");
+    if (delayExceeded)
+      log.error("The " + label + " had a maximum event loop delay of " + milliseconds(delay) +
+                ", above the maximum allowed delay of " + js::formatJsNumber(limits.maxEventLoopDelay) + " ms.");
+    if (p99Exceeded)
+      log.error("The " + label + " had a p99 event loop delay of " + milliseconds(delayP99) +
+                ", above the maximum allowed p99 delay of " +
+                js::formatJsNumber(limits.maxEventLoopDelayP99) + " ms.");
+    h.unhealthy = eluExceeded || heapExceeded || delayExceeded || p99Exceeded;
+    h.unhealthyChecks = h.unhealthy ? h.unhealthyChecks + 1 : 0;
+    if (h.unhealthyChecks >= limits.maxUnhealthyChecks) {
+      log.error("The " + label + " is unhealthy. Replacing it ...");
+      replaceWorker(k);
+    }
+  }
+  unhealthyWorkers_ = static_cast<int>(
+      std::count_if(health_.begin(), health_.end(), [](const auto& h) { return h.unhealthy; }));
+}
+
+// One worker: the whole process restarts (its worker is the main thread); several: the host
+// stops that thread and starts it again, and its `ready` counts the restart.
+void NodeApplication::replaceWorker(size_t worker) {
+  health_[worker].replacing = true;
+  auto timeout = services_.config.gracefulShutdown.application;
+  if (health_.size() == 1) {
+    asio::co_spawn(services_.control, restart(timeout), asio::detached);
+    return;
+  }
+  setWorkerReady(worker, false);
+  asio::co_spawn(services_.control,
+                 sendControl(R"({"type":"replaceWorker","worker":)" + std::to_string(worker) +
+                             R"(,"timeout":)" + std::to_string(timeout.count()) + "}\n"),
+                 asio::detached);
 }
 
 // Asks the host to stop gracefully and waits for the process to exit.
@@ -427,6 +533,7 @@ std::string NodeApplication::status() const {
 Task<void> NodeApplication::stop(runtime::Millis timeout) {
   State previous = state_.exchange(State::kStopping);
   restartTimer_.cancel();
+  healthTimer_.cancel();
   if (process_ && !exited_ && previous != State::kStopped) co_await stopProcess(timeout);
   if (meshListener_) meshListener_->stop();
   services_.loops.postToAll([this](runtime::Loop& loop) {

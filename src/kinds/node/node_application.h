@@ -2,7 +2,9 @@
 // threads inside it serve HTTP on Unix sockets, the runtime forwards requests to them round robin
 // over per-loop keep-alive pools, and their mesh calls come back through a MeshListener. The
 // control thread supervises the process: start (until every worker is ready, or startTimeout),
-// restart after a crash (restartOnError, with backoff in a crash loop), graceful stop.
+// restart after a crash (restartOnError, with backoff in a crash loop), graceful stop, and the
+// health of each worker (Watt's `health`: a worker past a limit for maxUnhealthyChecks checks in
+// a row is replaced; meanwhile the liveness probe fails).
 #pragma once
 
 #include <atomic>
@@ -29,7 +31,9 @@ class NodeApplication : public runtime::Application {
   Task<void> start() override;
   Task<void> stop(runtime::Millis timeout) override;
   Task<http::Response> handle(http::Request request) override;
-  bool live() const override { return state_.load() == State::kRunning; }
+  bool live() const override {
+    return state_.load() == State::kRunning && unhealthyWorkers_.load() == 0;
+  }
   Task<bool> restart(runtime::Millis timeout) override;
   std::string status() const override;
 
@@ -44,6 +48,10 @@ class NodeApplication : public runtime::Application {
   void onProcessExit(runtime::ExitStatus status, uint64_t generation);
   void onOutputLine(std::string_view line, bool isError);
   void scheduleRestart();
+  bool healthMonitored() const;
+  void scheduleHealthCheck();
+  void checkHealth();
+  void replaceWorker(size_t worker);
   void setWorkerReady(size_t worker, bool ready);
   std::string initMessage() const;
   std::string stderrTail() const;
@@ -70,6 +78,20 @@ class NodeApplication : public runtime::Application {
   int quickCrashes_ = 0;
   std::chrono::steady_clock::time_point readySince_;
   std::atomic<State> state_{State::kStopped};
+
+  // Health of each worker, from its `metrics` reports (control thread).
+  struct WorkerHealth {
+    bool reported = false;  // a report arrived since the worker became ready
+    double elu = 0, heapUsed = 0;                    // the latest report
+    double worstDelay = 0, worstDelayP99 = 0;        // seconds, since the previous check
+    std::chrono::steady_clock::time_point readyAt;
+    int unhealthyChecks = 0;  // in a row
+    bool unhealthy = false;   // the latest check found it past a limit
+    bool replacing = false;
+  };
+  std::vector<WorkerHealth> health_;
+  asio::steady_timer healthTimer_;
+  std::atomic<int> unhealthyWorkers_{0};
   std::atomic<bool> background_{false};
 
   // Loop threads: each loop has its own pools and view of which workers are ready.

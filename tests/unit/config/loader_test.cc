@@ -110,6 +110,51 @@ TEST(Loader, WorkersNumberStringAndPerApplication) {
   EXPECT_EQ(r.config->find("c")->workers, 2);
 }
 
+TEST(Loader, HealthDefaultsRuntimeValuesAndPerApplicationKeysMerge) {
+  ProjectDir dir;
+  dir.write("watt.json", R"({"entrypoint":"a",
+    "health":{"maxELU":0.8,"interval":"2000","maxHeapTotal":"512MB","maxYoungGeneration":1},
+    "applications":[{"id":"a","path":"a"},
+                    {"id":"b","path":"b","health":{"maxELU":0.5,"maxUnhealthyChecks":2,
+                                                   "gracePeriod":0,"maxEventLoopDelay":200}}]})");
+  for (auto n : {"a", "b"}) dir.nodeApp(n);
+  auto r = load(dir);
+  ASSERT_TRUE(r.config) << errors(r);
+  const HealthConfig& a = r.config->find("a")->health;
+  EXPECT_TRUE(a.enabled);
+  EXPECT_EQ(a.maxELU, 0.8);
+  EXPECT_EQ(a.interval, Millis(2000));
+  EXPECT_EQ(a.gracePeriod, Millis(30000));
+  EXPECT_EQ(a.maxUnhealthyChecks, 10);
+  EXPECT_EQ(a.maxHeapTotal, 512.0 * 1024 * 1024);
+  EXPECT_EQ(a.maxHeapUsed, 0.99);
+  EXPECT_EQ(a.maxEventLoopDelay, 0);
+  const HealthConfig& b = r.config->find("b")->health;
+  EXPECT_EQ(b.maxELU, 0.5);  // its own key wins
+  EXPECT_EQ(b.interval, Millis(2000));  // the runtime's where it says nothing
+  EXPECT_EQ(b.maxHeapTotal, 512.0 * 1024 * 1024);
+  EXPECT_EQ(b.maxUnhealthyChecks, 2);
+  EXPECT_EQ(b.gracePeriod, Millis(0));
+  EXPECT_EQ(b.maxEventLoopDelay, 200);
+}
+
+TEST(Loader, HealthMistakesNameThePath) {
+  ProjectDir dir;
+  dir.write("watt.json", R"({"entrypoint":"a","health":{"maxELU":1.5,"maxHeapTotal":"4 parsecs",
+    "maxUnhealthyChecks":0,"interval":10,"maxElu":1},
+    "applications":[{"id":"a","path":"a","health":{"enabled":"yes"}}]})");
+  dir.nodeApp("a");
+  auto r = load(dir);
+  EXPECT_FALSE(r.config);
+  auto e = errors(r);
+  EXPECT_THAT(e, HasSubstr("watt.json: health.maxELU: expected a number from 0 to 1, got the number 1.5"));
+  EXPECT_THAT(e, HasSubstr("watt.json: health.maxHeapTotal: expected a number of bytes or a memory size"));
+  EXPECT_THAT(e, HasSubstr("watt.json: health.maxUnhealthyChecks: expected an integer from 1 to"));
+  EXPECT_THAT(e, HasSubstr("watt.json: health.maxElu: unknown key \"maxElu\" (did you mean \"maxELU\"?)"));
+  EXPECT_THAT(e, HasSubstr("watt.json: applications[0].health.enabled: expected true or false"));
+  EXPECT_THAT(warnings(r), HasSubstr("watt.json: health.interval: the minimum health check interval is 1000 ms"));
+}
+
 TEST(Loader, WorkersFromMissingVariableSaysWhichVariable) {
   ProjectDir dir;
   dir.write("watt.json", R"({"entrypoint":"a","applications":[{"id":"a","path":"a","workers":"{NOPE}"}]})");
