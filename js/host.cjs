@@ -264,12 +264,12 @@ function startMetricsSampler (report) {
   delay.enable()
   let last = performance.eventLoopUtilization()
   const seconds = ns => (Number.isFinite(ns) ? ns / 1e9 : 0)
-  const timer = setInterval(() => {
+  const timer = setInterval(async () => {
     const now = performance.eventLoopUtilization()
     const elu = performance.eventLoopUtilization(now, last).utilization
     last = now
     const heap = v8.getHeapStatistics()
-    report({
+    const sample = {
       type: 'metrics',
       elu,
       heapUsed: heap.used_heap_size,
@@ -283,8 +283,11 @@ function startMetricsSampler (report) {
         p90: seconds(delay.percentile(90)),
         p99: seconds(delay.percentile(99))
       }
-    })
+    }
     delay.reset()
+    if (customChecks.liveness) sample.liveness = await runCustomCheck(customChecks.liveness)
+    if (customChecks.readiness) sample.readiness = await runCustomCheck(customChecks.readiness)
+    report(sample)
   }, METRICS_INTERVAL)
   timer.unref()
 }
@@ -448,9 +451,38 @@ function installGlobals (init, index) {
     isEntrypoint: init.entrypoint === true,
     basePath: null,
     logLevel: init.logLevel,
-    events
+    events,
+    // Watt's own checks of an application, for /status and /ready: a function returning (or
+    // resolving to) a boolean or {status, body?, statusCode?}. Run with each metrics report.
+    setCustomHealthCheck (fn) { customChecks.liveness = typeof fn === 'function' ? fn : null },
+    setCustomReadinessCheck (fn) { customChecks.readiness = typeof fn === 'function' ? fn : null }
   }
   return events
+}
+
+// This thread's custom checks (set through globalThis.platformatic).
+const customChecks = { liveness: null, readiness: null }
+
+// The answer of one custom check for the `metrics` report: a boolean, or {status, body?,
+// statusCode?}; a check that throws or takes longer than the report interval fails.
+async function runCustomCheck (fn) {
+  let timer
+  try {
+    const timeout = new Promise(resolve => { timer = setTimeout(() => resolve(false), METRICS_INTERVAL) })
+    const result = await Promise.race([Promise.resolve().then(fn), timeout])
+    if (typeof result === 'boolean') return result
+    if (result && typeof result === 'object') {
+      const out = { status: result.status === true }
+      if (typeof result.body === 'string') out.body = result.body
+      if (Number.isInteger(result.statusCode)) out.statusCode = result.statusCode
+      return out
+    }
+    return false
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 // --- Loading --------------------------------------------------------------------------------

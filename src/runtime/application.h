@@ -23,6 +23,14 @@ class StartError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What an application's own check answered (Watt's setCustomHealthCheck and
+// setCustomReadinessCheck): pass or fail, and optionally the probe's status code and body.
+struct ProbeVerdict {
+  bool ok = true;
+  int statusCode = 0;  // 0: the probe's configured status
+  std::string body;    // empty: the probe's configured body
+};
+
 class Application {
  public:
   explicit Application(const config::ApplicationSpec& spec) : spec_(spec) {}
@@ -55,6 +63,9 @@ class Application {
   // Any thread. False while the application is down (crashed and restarting, or not restarted):
   // the liveness probe of the metrics listener fails then.
   virtual bool live() const { return true; }
+  // Control thread. The latest answer of the application's own liveness check (`readiness`
+  // false) or readiness check, for the probes of the metrics listener.
+  virtual ProbeVerdict customCheck(bool /*readiness*/) const { return {}; }
 
  private:
   const config::ApplicationSpec& spec_;

@@ -60,10 +60,14 @@ void MetricsListener::stop() {
   if (server_) server_->drain();
 }
 
-http::Response MetricsListener::probe(const config::HealthProbeConfig& probe, bool ok) {
+http::Response MetricsListener::probe(const config::HealthProbeConfig& probe,
+                                      const ProbeVerdict& verdict) {
   http::Response response;
-  response.status = ok ? probe.successStatus : probe.failStatus;
-  response.body = ok ? probe.successBody : probe.failBody;
+  bool ok = verdict.ok;
+  response.status = verdict.statusCode >= 100 && verdict.statusCode <= 599
+                        ? verdict.statusCode
+                        : (ok ? probe.successStatus : probe.failStatus);
+  response.body = !verdict.body.empty() ? verdict.body : (ok ? probe.successBody : probe.failBody);
   response.headers.set("content-type", "text/plain; charset=utf-8");
   return response;
 }
@@ -86,7 +90,7 @@ http::Response MetricsListener::answer(const http::Request& request) {
     return response;
   }
   if (get && readiness) return probe(config_.readiness, probes_.ready());
-  if (get && liveness) return probe(config_.liveness, probes_.ready() && probes_.live());
+  if (get && liveness) return probe(config_.liveness, probes_.live());
   if (get && path == "/") {
     http::Response response;
     response.headers.set("content-type", "text/plain; charset=utf-8");

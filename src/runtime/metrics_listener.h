@@ -12,14 +12,15 @@
 #include "config/runtime_config.h"
 #include "http/server.h"
 #include "observe/metrics.h"
+#include "runtime/application.h"
 
 namespace watt::runtime {
 
 class MetricsListener {
  public:
   struct Probes {
-    std::function<bool()> ready;
-    std::function<bool()> live;
+    std::function<ProbeVerdict()> ready;
+    std::function<ProbeVerdict()> live;  // includes readiness, as in Watt
   };
 
   MetricsListener(asio::io_context& control, const config::MetricsConfig& config,
@@ -34,7 +35,7 @@ class MetricsListener {
 
  private:
   http::Response answer(const http::Request& request);
-  http::Response probe(const config::HealthProbeConfig& probe, bool ok);
+  http::Response probe(const config::HealthProbeConfig& probe, const ProbeVerdict& verdict);
 
   asio::io_context& control_;
   const config::MetricsConfig& config_;

@@ -330,11 +330,19 @@ void Runtime::startAccepting() {
 bool Runtime::startMetrics() {
   if (!metrics_) return true;
   MetricsListener::Probes probes;
-  probes.ready = [this] { return phase_ == Phase::kRunning; };
-  probes.live = [this] {
+  probes.ready = [this] {
+    if (phase_ != Phase::kRunning) return ProbeVerdict{false};
     for (const auto& app : applications_)
-      if (!app->live()) return false;
-    return true;
+      if (auto v = app->customCheck(true); !v.ok) return v;
+    return ProbeVerdict{};
+  };
+  probes.live = [this, ready = probes.ready] {
+    if (auto v = ready(); !v.ok) return v;
+    for (const auto& app : applications_)
+      if (!app->live()) return ProbeVerdict{false};
+    for (const auto& app : applications_)
+      if (auto v = app->customCheck(false); !v.ok) return v;
+    return ProbeVerdict{};
   };
   metricsListener_ = std::make_unique<MetricsListener>(control_, config_.metrics, *metrics_, probes);
   std::string error = metricsListener_->start();

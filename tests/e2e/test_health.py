@@ -26,10 +26,25 @@ module.exports.build = () => http.createServer((req, res) => {
 })
 """
 
+# Watt's custom checks of an application, switched by requests.
+CHECKED = """
+const http = require('node:http')
+let healthy = true
+let ready = true
+globalThis.platformatic.setCustomHealthCheck(() => healthy || { status: false, body: 'sick', statusCode: 503 })
+globalThis.platformatic.setCustomReadinessCheck(async () => ready)
+module.exports.build = () => http.createServer((req, res) => {
+  if (req.url === '/sick') healthy = false
+  if (req.url === '/well') healthy = true
+  if (req.url === '/unready') ready = false
+  res.end('ok')
+})
+"""
+
 
 class HealthTest(WattTestCase):
 
-    def start(self, workers, health, **extra):
+    def start(self, workers, health, source=BURNER, **extra):
         port = free_port()
         w = self.watt(files={
             "watt.json": {
@@ -42,20 +57,23 @@ class HealthTest(WattTestCase):
                 **extra,
             },
             "web/burner/package.json": {"name": "burner", "private": True},
-            "web/burner/index.js": BURNER,
+            "web/burner/index.js": source,
         })
         w.start()
         w.metrics_port = port
         return w
 
-    def status(self, w):
-        return http_request("127.0.0.1", w.metrics_port, "GET", "/status").status
+    def status(self, w, path="/status"):
+        return http_request("127.0.0.1", w.metrics_port, "GET", path).status
 
-    def poll_status(self, w, expected, timeout=20.0):
+    def poll_status(self, w, expected, timeout=20.0, path="/status"):
         deadline = time.monotonic() + timeout
-        while self.status(w) != expected:
+        while True:
+            r = http_request("127.0.0.1", w.metrics_port, "GET", path)
+            if r.status == expected:
+                return r
             if time.monotonic() > deadline:
-                self.fail(f"/status never answered {expected}\n{w.dump()}")
+                self.fail(f"{path} never answered {expected}\n{w.dump()}")
             time.sleep(0.05)
 
     def restarts(self, w):
@@ -99,6 +117,20 @@ class HealthTest(WattTestCase):
         self.assertEqual(self.status(w), 200)
         self.assertFalse(any("has an ELU of" in l for l in w.stdout_lines), w.dump())
         self.assertEqual(self.restarts(w), 0)
+
+    def test_the_applications_own_checks_decide_status_and_ready(self):
+        w = self.start(1, {}, source=CHECKED)
+        self.assertEqual(self.status(w), 200)
+        self.assertEqual(w.get("/sick").status, 200)
+        r = self.poll_status(w, 503)
+        self.assertEqual(r.text, "sick")  # the check's own status code and body
+        self.assertEqual(self.status(w, "/ready"), 200)  # liveness only
+        self.assertEqual(w.get("/well").status, 200)
+        self.poll_status(w, 200)
+        self.assertEqual(w.get("/unready").status, 200)
+        r = self.poll_status(w, 500, path="/ready")
+        self.assertEqual(r.text, "ERR")
+        self.assertEqual(self.status(w), 500, "liveness includes readiness, as in Watt")
 
 
 if __name__ == "__main__":

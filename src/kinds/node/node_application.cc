@@ -50,6 +50,27 @@ observe::NodeWorkerSample metricsSample(const json::object& msg) {
   return s;
 }
 
+// A custom check's answer in a `metrics` message: absent or true passes, false fails, an object
+// is {status, body?, statusCode?}.
+runtime::ProbeVerdict verdictOf(const json::value* v) {
+  runtime::ProbeVerdict verdict;
+  if (!v) return verdict;
+  if (v->is_bool()) {
+    verdict.ok = v->get_bool();
+  } else if (v->is_object()) {
+    const auto& o = v->get_object();
+    auto status = o.find("status");
+    verdict.ok = status != o.end() && status->value().is_bool() && status->value().get_bool();
+    if (auto b = o.find("body"); b != o.end() && b->value().is_string())
+      verdict.body = std::string(b->value().get_string());
+    if (auto c = o.find("statusCode"); c != o.end() && c->value().is_int64())
+      verdict.statusCode = static_cast<int>(c->value().get_int64());
+  } else {
+    verdict.ok = false;
+  }
+  return verdict;
+}
+
 }  // namespace
 
 NodeApplication::NodeApplication(const config::ApplicationSpec& spec,
@@ -211,6 +232,8 @@ void NodeApplication::onControlLine(std::string_view line, uint64_t generation) 
       h.heapUsed = sample.heapUsedBytes;
       h.worstDelay = std::max(h.worstDelay, sample.lagMax);
       h.worstDelayP99 = std::max(h.worstDelayP99, sample.lagP99);
+      h.liveness = verdictOf(field("liveness"));
+      h.readiness = verdictOf(field("readiness"));
     }
   } else if (type == "workerExit") {
     std::string message = field("message") && field("message")->is_string()
@@ -511,6 +534,15 @@ Task<bool> NodeApplication::restart(runtime::Millis timeout) {
   quickCrashes_ = 0;
   co_await relaunch();
   co_return state_ == State::kRunning;
+}
+
+runtime::ProbeVerdict NodeApplication::customCheck(bool readiness) const {
+  for (size_t k = 0; k < health_.size() && k < workerReady_.size(); ++k) {
+    if (!workerReady_[k]) continue;
+    const auto& verdict = readiness ? health_[k].readiness : health_[k].liveness;
+    if (!verdict.ok) return verdict;
+  }
+  return {};
 }
 
 std::string NodeApplication::status() const {

@@ -36,6 +36,7 @@ class NodeApplication : public runtime::Application {
   }
   Task<bool> restart(runtime::Millis timeout) override;
   std::string status() const override;
+  runtime::ProbeVerdict customCheck(bool readiness) const override;
 
  private:
   enum class State { kStopped, kStarting, kRunning, kRestarting, kStopping, kFailed };
@@ -88,6 +89,7 @@ class NodeApplication : public runtime::Application {
     int unhealthyChecks = 0;  // in a row
     bool unhealthy = false;   // the latest check found it past a limit
     bool replacing = false;
+    runtime::ProbeVerdict liveness, readiness;  // the application's own checks, latest answer
   };
   std::vector<WorkerHealth> health_;
   asio::steady_timer healthTimer_;
