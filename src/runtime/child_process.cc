@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace watt::runtime {
@@ -85,6 +86,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(asio::io_context& cont
   // Signals stay blocked across fork() until the child has reset its handlers: the runtime's
   // handlers (asio's signal_set) write to a pipe the child shares, so a SIGTERM reaching the
   // child before the reset would look like a second SIGTERM to the runtime.
+  const int maxDescriptor = static_cast<int>(std::min<long>(::sysconf(_SC_OPEN_MAX), 1 << 20));
   sigset_t all, previous;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &previous);
@@ -105,9 +107,14 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(asio::io_context& cont
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    // dup2 clears FD_CLOEXEC on the targets; every other descriptor closes on exec.
+    // dup2 clears FD_CLOEXEC on the targets. Every other descriptor is closed: not all of the
+    // runtime's have FD_CLOEXEC (asio opens sockets without it), and a child holding the public
+    // listener would keep the port bound after the runtime is gone.
     if (dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 || dup2(ctl[1], 3) < 0)
       _exit(127);
+    if (close_range(4, ~0U, 0) != 0) {
+      for (int fd = 4; fd < maxDescriptor; ++fd) ::close(fd);
+    }
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) _exit(127);
     execve(executable.c_str(), argv.data(), envp.data());
     _exit(127);

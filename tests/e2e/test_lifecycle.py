@@ -59,6 +59,22 @@ class ShutdownTest(WattTestCase):
         self.assertLess(time.monotonic() - t0, 5)
         self.assertFalse(_alive(pid), "the application's process outlived the runtime")
 
+    def test_children_inherit_no_descriptor_of_the_runtime(self):
+        # Only fds 0-3 (and what Node opens itself) in an application's process: a child that
+        # inherited the public listening socket would keep the port bound after the runtime.
+        w = self.started("lifecycle")
+        pid = w.get_json("/svc/whoami")["pid"]
+        listening = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    cols = line.split()
+                    if int(cols[1].rsplit(":", 1)[1], 16) == w.port and cols[3] == "0A":
+                        listening.add(f"socket:[{cols[9]}]")
+        self.assertTrue(listening, "the public listener's socket inode")
+        held = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        self.assertFalse(listening & held, f"the application's process holds the public listener: {held}")
+
     def test_stop_removes_the_socket_folder(self):
         w = self.started("lifecycle")
         self.assertEqual(w.get("/svc/x").status, 200)
