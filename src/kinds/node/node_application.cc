@@ -204,8 +204,7 @@ void NodeApplication::onControlLine(std::string_view line, uint64_t generation) 
     if (worker < health_.size()) {
       health_[worker] = WorkerHealth{};
       health_[worker].readyAt = std::chrono::steady_clock::now();
-      unhealthyWorkers_ = static_cast<int>(
-          std::count_if(health_.begin(), health_.end(), [](const auto& h) { return h.unhealthy; }));
+      countUnhealthy();
     }
     if (state_ == State::kRunning) {
       observe::log().info("Worker " + std::to_string(worker) + " of \"" + id() + "\" is ready again");
@@ -484,6 +483,10 @@ void NodeApplication::checkHealth() {
       replaceWorker(k);
     }
   }
+  countUnhealthy();
+}
+
+void NodeApplication::countUnhealthy() {
   unhealthyWorkers_ = static_cast<int>(
       std::count_if(health_.begin(), health_.end(), [](const auto& h) { return h.unhealthy; }));
 }

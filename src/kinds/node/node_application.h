@@ -53,6 +53,7 @@ class NodeApplication : public runtime::Application {
   void scheduleHealthCheck();
   void checkHealth();
   void replaceWorker(size_t worker);
+  void countUnhealthy();  // publishes how many workers failed their latest check, for live()
   void setWorkerReady(size_t worker, bool ready);
   std::string initMessage() const;
   std::string stderrTail() const;
