@@ -104,12 +104,13 @@ class MetricsRegistry {
   MetricsRegistry(const config::MetricsConfig& config, std::vector<std::string> applicationIds,
                   unsigned shards, Poster poster);
 
-  // Loop thread `shard` only. `method` from methodIndex(); `worker` is the `workerId` label: the
-  // worker of a hosted application that answered (http::Response::worker), else the loop's index
-  // (a native application serves on every loop, each loop is one of its workers).
-  void recordRequest(unsigned shard, uint16_t worker, uint16_t application, RequestSource source,
+  // Loop thread `shard` only. `method` from methodIndex(). `worker` is the `workerId` label: the
+  // worker of a hosted application that answered (http::Response::worker), or -1 for the loop
+  // itself (a native application serves on every loop, each loop is one of its workers).
+  void recordRequest(unsigned shard, int worker, uint16_t application, RequestSource source,
                      uint8_t method, int status, double seconds) {
-    shards_[shard]->record(worker, application, source, method, status, seconds);
+    uint16_t label = static_cast<uint16_t>(worker >= 0 ? worker : static_cast<int>(shard));
+    shards_[shard]->record(label, application, source, method, status, seconds);
   }
   // Loop thread `shard` only: database queries of an application (one statement, or a whole
   // transaction), for watt_db_query_duration_seconds and watt_db_queries_in_flight.

@@ -47,11 +47,9 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
   if (traced) response = co_await serveTraced(*target, std::move(request));
   else response = co_await target->handle(std::move(request));
   std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  uint16_t worker = response.worker >= 0 ? static_cast<uint16_t>(response.worker)
-                                         : static_cast<uint16_t>(loop->index());
+  metrics_->recordRequest(loop->index(), response.worker, index, observe::RequestSource::kMesh,
+                          method, response.status, elapsed.count());
   response.worker = -1;  // a relaying application is counted on its own loop
-  metrics_->recordRequest(loop->index(), worker, index, observe::RequestSource::kMesh, method,
-                          response.status, elapsed.count());
   co_return response;
 }
 

@@ -299,11 +299,9 @@ void Runtime::startAccepting() {
       uint8_t method = observe::methodIndex(request.method);
       auto response = co_await serveEntrypoint(*entry, std::move(request));
       std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-      unsigned loop = Loop::current()->index();
-      uint16_t worker = response.worker >= 0 ? static_cast<uint16_t>(response.worker)
-                                             : static_cast<uint16_t>(loop);
-      metrics->recordRequest(loop, worker, entryIndex, observe::RequestSource::kPublic, method,
-                             response.status, elapsed.count());
+      metrics->recordRequest(Loop::current()->index(), response.worker, entryIndex,
+                             observe::RequestSource::kPublic, method, response.status,
+                             elapsed.count());
       co_return response;
     };
   } else {

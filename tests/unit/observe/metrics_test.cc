@@ -74,11 +74,14 @@ TEST(Metrics, EachWorkerHasItsOwnSeriesWhateverLoopRecordedIt) {
   registry.recordRequest(0, 3, 0, RequestSource::kPublic, get, 200, 0.001);
   registry.recordRequest(1, 3, 0, RequestSource::kPublic, get, 200, 0.001);
   registry.recordRequest(1, 1, 0, RequestSource::kPublic, get, 200, 0.001);
+  registry.recordRequest(0, -1, 0, RequestSource::kPublic, get, 200, 0.001);  // the loop itself
   std::string text = registry.render();
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
                               "\"200\",workerId=\"3\",applicationId=\"api\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
                               "\"200\",workerId=\"1\",applicationId=\"api\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("http_request_all_duration_seconds_count{method=\"GET\",status_code="
+                              "\"200\",workerId=\"0\",applicationId=\"api\"} 1\n"));
 }
 
 TEST(Metrics, SummaryWindowStartsOverAtEachScrapeButCountsAccumulate) {
