@@ -1,9 +1,9 @@
 #include "observe/otlp.h"
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <new>
-
 
 namespace watt::observe::otlp {
 namespace {
@@ -66,18 +66,25 @@ size_t stringKeyValueSize(std::string_view key, size_t valueSize) {
   return lenFieldSize(key.size()) + lenFieldSize(lenFieldSize(valueSize));
 }
 
-void appendStringKeyValue(std::string& out, uint8_t fieldTag, std::string_view key,
-                          std::string_view value) {
-  size_t kv = stringKeyValueSize(key, value.size());
-  size_t old = out.size();
-  out.resize(old + lenFieldSize(kv));
-  char* p = out.data() + old;
+// Writes a KeyValue whose string value is the concatenation of `parts` as field `fieldTag`
+// (`n` is the parts' total size); `p` has room for lenFieldSize(stringKeyValueSize(key, n)).
+char* putStringKeyValue(char* p, uint8_t fieldTag, std::string_view key,
+                        std::initializer_list<std::string_view> parts, size_t n) {
   *p++ = static_cast<char>(fieldTag);
-  p = putVarint(p, kv);
+  p = putVarint(p, stringKeyValueSize(key, n));
   p = putLenField(p, kField1, key);
   *p++ = static_cast<char>(kField2);
-  p = putVarint(p, lenFieldSize(value.size()));
-  putLenField(p, kField1, value);
+  p = putVarint(p, lenFieldSize(n));
+  *p++ = static_cast<char>(kField1);
+  p = putVarint(p, n);
+  return putParts(p, parts);
+}
+
+void appendStringKeyValue(std::string& out, uint8_t fieldTag, std::string_view key,
+                          std::string_view value) {
+  size_t old = out.size();
+  out.resize(old + lenFieldSize(stringKeyValueSize(key, value.size())));
+  putStringKeyValue(out.data() + old, fieldTag, key, {value}, value.size());
 }
 
 void appendLenHeader(std::string& out, uint8_t fieldTag, size_t length) {
@@ -258,16 +265,8 @@ void addName(FieldBuffer& out, std::initializer_list<std::string_view> parts) {
 void addAttribute(FieldBuffer& out, std::string_view key,
                   std::initializer_list<std::string_view> parts) {
   size_t n = totalSize(parts);
-  size_t kv = stringKeyValueSize(key, n);
-  char* p = out.extend(lenFieldSize(kv));
-  *p++ = static_cast<char>(kSpanAttribute);
-  p = putVarint(p, kv);
-  p = putLenField(p, kField1, key);
-  *p++ = static_cast<char>(kField2);
-  p = putVarint(p, lenFieldSize(n));
-  *p++ = static_cast<char>(kField1);
-  p = putVarint(p, n);
-  putParts(p, parts);
+  putStringKeyValue(out.extend(lenFieldSize(stringKeyValueSize(key, n))), kSpanAttribute, key,
+                    parts, n);
 }
 
 void addAttribute(FieldBuffer& out, std::string_view key, int64_t value) {

@@ -133,13 +133,12 @@ std::string newRequestId() {
   fillRandom(bytes, sizeof(bytes));
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(36, '-');  // 8-4-4-4-12 hex digits
   size_t at = 0;
   for (size_t i = 0; i < sizeof(bytes); ++i) {
     if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
-    out[at++] = kDigits[bytes[i] >> 4];
-    out[at++] = kDigits[bytes[i] & 0xf];
+    out[at++] = kHex[bytes[i] >> 4];
+    out[at++] = kHex[bytes[i] & 15];
   }
   return out;
 }

@@ -156,7 +156,7 @@ Tracer::ThreadSpans& Tracer::local() {
 
 void Tracer::record(Span& span) {
   span.active_ = false;
-  size_t service = std::min<size_t>(span.service_, services_.size() - 1);
+  size_t service = serviceIndex(span.service_);
   std::string_view fields = span.fields_.view();
   size_t size = otlp::spanEntrySize(span.head_, fields);
   ThreadSpans& t = local();
@@ -336,7 +336,7 @@ void Tracer::exportConsole(const std::vector<SpanData>& decoded) {
     json::value parsed = json::parse(spanJson(span));
     json::object fields;
     fields["span"] = std::move(parsed);
-    log().log(LogLevel::kInfo, services_[std::min<size_t>(span.service, services_.size() - 1)],
+    log().log(LogLevel::kInfo, services_[serviceIndex(span.service)],
               "span " + span.name, &fields);
   }
 }
@@ -350,7 +350,7 @@ std::string Tracer::spanJson(const SpanData& span) const {
     else
       attributes[a.key] = a.text;
   }
-  const std::string& service = services_[std::min<size_t>(span.service, services_.size() - 1)];
+  const std::string& service = services_[serviceIndex(span.service)];
   json::object resource{{"attributes", json::object{{"service.name", service}}}};
   if (!config_.version.empty())
     resource["attributes"].as_object()["service.version"] = config_.version;
@@ -381,7 +381,7 @@ std::string Tracer::otlpJson(const std::vector<SpanData>& spans) const {
   // One resourceSpans entry per service present in the batch.
   std::vector<std::vector<const SpanData*>> perService(services_.size());
   for (const auto& span : spans)
-    perService[std::min<size_t>(span.service, services_.size() - 1)].push_back(&span);
+    perService[serviceIndex(span.service)].push_back(&span);
   std::string out;
   out.reserve(256 + spans.size() * 320);
   auto stringAttribute = [&out](std::string_view key, std::string_view text) {

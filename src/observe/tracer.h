@@ -6,6 +6,7 @@
 // unless the runtime config has a `telemetry` block: then the request path pays one pointer test.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -108,6 +109,10 @@ class Tracer {
   };
   friend class Span;
   void record(Span& span);  // any thread; never blocks on an export
+  // The index in services_ of a span's service (an unknown one counts as the runtime's).
+  size_t serviceIndex(uint16_t service) const {
+    return std::min<size_t>(service, services_.size() - 1);
+  }
   ThreadSpans& local();
   void run();
   void exportEntries(std::vector<std::string>& entries, size_t spans);
