@@ -173,10 +173,9 @@ std::optional<double> readMemorySize(const Node& node) {
       auto [ptr, ec] = std::from_chars(s.data(), s.data() + unitAt, value);
       std::string unit = ascii::lower(ascii::trim(s.substr(unitAt)));
       static constexpr std::string_view kUnits[] = {"b", "kb", "mb", "gb", "tb"};
-      for (size_t i = 0; i < std::size(kUnits); ++i) {
-        if (ec == std::errc() && ptr == s.data() + unitAt && unit == kUnits[i])
-          return std::floor(value * std::pow(1024.0, static_cast<double>(i)));
-      }
+      const auto* known = std::find(std::begin(kUnits), std::end(kUnits), unit);
+      if (ec == std::errc() && ptr == s.data() + unitAt && known != std::end(kUnits))
+        return std::floor(value * std::pow(1024.0, static_cast<double>(known - kUnits)));
       node.error("expected a number of bytes or a memory size such as \"512MB\" or \"4GB\", got " +
                  node.describe());
       return std::nullopt;
