@@ -58,7 +58,7 @@ char* putId(char* p, uint8_t fieldTag, const std::array<uint8_t, N>& id) {
 }
 
 size_t spanSize(const SpanHead& head, std::string_view fields) {
-  return 18 + 10 + (head.parentId == SpanId{} ? 0 : 10) + fields.size() + 2 + 9 + 9 + 4 + 6;
+  return 18 + 10 + (isZero(head.parentId) ? 0 : 10) + fields.size() + 2 + 9 + 9 + 4 + 6;
 }
 
 // A KeyValue with a string value.
@@ -295,7 +295,7 @@ char* writeSpanEntry(char* p, const SpanHead& head, std::string_view fields) {
   p = putVarint(p, spanSize(head, fields));
   p = putId(p, kSpanTraceId, head.traceId);
   p = putId(p, kSpanId, head.spanId);
-  if (head.parentId != SpanId{}) p = putId(p, kSpanParentId, head.parentId);
+  if (!isZero(head.parentId)) p = putId(p, kSpanParentId, head.parentId);
   std::memcpy(p, fields.data(), fields.size());
   p += fields.size();
   *p++ = static_cast<char>(kSpanKind);
@@ -322,19 +322,25 @@ void appendSpanEntry(std::string& out, const SpanHead& head, std::string_view fi
   writeSpanEntry(out.data() + old, head, fields);
 }
 
-std::string exportRequest(const std::vector<std::string>& entries,
-                          const std::vector<std::string>& services, std::string_view version) {
+std::string exportRequest(const EntryChunks& entries, const std::vector<std::string>& services,
+                          std::string_view version) {
   static constexpr std::string_view kScopeName = "watt";
+  auto bytesOf = [](const std::vector<std::string_view>& chunks) {
+    size_t n = 0;
+    for (std::string_view chunk : chunks) n += chunk.size();
+    return n;
+  };
   size_t total = 0;
-  for (const auto& e : entries) total += e.size() + 128;
+  for (const auto& e : entries) total += bytesOf(e) + 128;
   std::string out;
   out.reserve(total);
   const size_t scope = lenFieldSize(kScopeName.size()) + lenFieldSize(std::string_view(WATT_VERSION).size());
   for (size_t i = 0; i < entries.size() && i < services.size(); ++i) {
-    if (entries[i].empty()) continue;
+    size_t bytes = bytesOf(entries[i]);
+    if (bytes == 0) continue;
     size_t resource = lenFieldSize(stringKeyValueSize("service.name", services[i].size()));
     if (!version.empty()) resource += lenFieldSize(stringKeyValueSize("service.version", version.size()));
-    size_t scopeSpans = lenFieldSize(scope) + entries[i].size();
+    size_t scopeSpans = lenFieldSize(scope) + bytes;
     size_t resourceSpans = lenFieldSize(resource) + lenFieldSize(scopeSpans);
     appendLenHeader(out, kField1, resourceSpans);  // ExportTraceServiceRequest.resource_spans
     appendLenHeader(out, kField1, resource);       // ResourceSpans.resource
@@ -346,7 +352,7 @@ std::string exportRequest(const std::vector<std::string>& entries,
     out += kScopeName;
     appendLenHeader(out, kField2, std::string_view(WATT_VERSION).size());
     out += WATT_VERSION;
-    out += entries[i];  // ScopeSpans.spans
+    for (std::string_view chunk : entries[i]) out += chunk;  // ScopeSpans.spans
   }
   return out;
 }

@@ -141,9 +141,12 @@ size_t spanEntrySize(const SpanHead& head, std::string_view fields);
 // Appends the `ScopeSpans.spans` entry (tag, length, Span message).
 void appendSpanEntry(std::string& out, const SpanHead& head, std::string_view fields);
 
+// Span entries by service: `chunks[i]` holds pieces of concatenated span entries of service i.
+using EntryChunks = std::vector<std::vector<std::string_view>>;
+
 // An ExportTraceServiceRequest: one ResourceSpans per service with entries (`entries[i]`, the
-// concatenated span entries of service `services[i]`), each with one ScopeSpans of scope "watt".
-std::string exportRequest(const std::vector<std::string>& entries,
+// span entries of service `services[i]`), each with one ScopeSpans of scope "watt".
+std::string exportRequest(const EntryChunks& entries,
                           const std::vector<std::string>& services, std::string_view version);
 
 // Decodes concatenated span entries of service `service` into `out`; false if malformed.

@@ -1,5 +1,6 @@
 #include "observe/trace_context.h"
 
+#include <cstring>
 #include <random>
 
 namespace watt::observe {
@@ -20,13 +21,6 @@ bool parseHex(std::string_view text, uint8_t* out) {
     if (hi < 0 || lo < 0) return false;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
-  return true;
-}
-
-template <size_t N>
-bool allZero(const std::array<uint8_t, N>& id) {
-  for (uint8_t b : id)
-    if (b != 0) return false;
   return true;
 }
 
@@ -60,18 +54,16 @@ IdGenerator& generator() {
   return g;
 }
 
+// `size` is a multiple of 8 (ids are 8 or 16 bytes).
 void fillRandom(uint8_t* out, size_t size) {
+  IdGenerator& g = generator();
   for (size_t i = 0; i < size; i += 8) {
-    uint64_t v = generator().next();
-    for (size_t j = 0; j < 8 && i + j < size; ++j) out[i + j] = static_cast<uint8_t>(v >> (8 * j));
+    uint64_t v = g.next();
+    std::memcpy(out + i, &v, 8);
   }
 }
 
 }  // namespace
-
-bool TraceContext::valid() const {
-  return !allZero(traceId) && !allZero(spanId);
-}
 
 std::optional<TraceContext> parseTraceparent(std::string_view header) {
   // version "-" trace-id "-" parent-id "-" flags: 2 + 1 + 32 + 1 + 16 + 1 + 2 = 55.
@@ -103,28 +95,31 @@ std::string toHex(const uint8_t* data, size_t size) {
 }
 
 std::string formatTraceparent(const TraceContext& context) {
-  std::string out;
-  out.reserve(55);
-  out += "00-";
-  out += toHex(context.traceId);
-  out += '-';
-  out += toHex(context.spanId);
-  out += '-';
-  out += toHex(&context.flags, 1);
+  std::string out(55, '-');  // one allocation: the header value itself
+  auto put = [&out](size_t at, const uint8_t* data, size_t size) {
+    for (size_t i = 0; i < size; ++i) {
+      out[at + 2 * i] = kHex[data[i] >> 4];
+      out[at + 2 * i + 1] = kHex[data[i] & 15];
+    }
+  };
+  out[0] = out[1] = '0';
+  put(3, context.traceId.data(), context.traceId.size());
+  put(36, context.spanId.data(), context.spanId.size());
+  put(53, &context.flags, 1);
   return out;
 }
 
 TraceId newTraceId() {
   TraceId id;
   do fillRandom(id.data(), id.size());
-  while (allZero(id));
+  while (isZero(id));
   return id;
 }
 
 SpanId newSpanId() {
   SpanId id;
   do fillRandom(id.data(), id.size());
-  while (allZero(id));
+  while (isZero(id));
   return id;
 }
 

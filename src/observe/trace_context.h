@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,12 +16,27 @@ namespace watt::observe {
 using TraceId = std::array<uint8_t, 16>;
 using SpanId = std::array<uint8_t, 8>;
 
+// True for an all-zero id (no trace, no parent). Compared as 64-bit words: std::array's
+// operator== calls memcmp, which cost more than the rest of a span's bookkeeping together.
+template <size_t N>
+inline bool isZero(const std::array<uint8_t, N>& id) {
+  static_assert(N % 8 == 0);
+  uint64_t bits = 0;
+  for (size_t i = 0; i < N; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, id.data() + i, 8);
+    bits |= word;
+  }
+  return bits == 0;
+}
+
 struct TraceContext {
   TraceId traceId{};  // all zero: no trace
   SpanId spanId{};    // the parent of the next span created for this request
   uint8_t flags = 0;  // bit 0: sampled
 
-  bool valid() const;
+  bool valid() const { return !isZero(traceId) && !isZero(spanId); }
+  bool hasTrace() const { return !isZero(traceId); }
   bool sampled() const { return (flags & 1) != 0; }
 };
 

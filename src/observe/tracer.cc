@@ -39,7 +39,7 @@ Span Span::start(SpanKind kind, uint16_t service, const TraceContext& parent,
   span.active_ = true;
   span.service_ = service;
   otlp::SpanHead& h = span.head_;
-  if (parent.traceId == TraceId{}) {
+  if (!parent.hasTrace()) {
     h.traceId = newTraceId();
     h.flags = 1;
   } else {
@@ -180,8 +180,9 @@ void Tracer::record(Span& span) {
   }
 }
 
-size_t Tracer::collect(std::vector<std::string>& entries) {
-  entries.resize(services_.size());
+size_t Tracer::take(otlp::EntryChunks& chunks) {
+  chunks.resize(services_.size());
+  for (auto& c : chunks) c.clear();
   std::vector<ThreadSpans*> threads;
   {
     std::lock_guard lock(mutex_);
@@ -189,6 +190,7 @@ size_t Tracer::collect(std::vector<std::string>& entries) {
   }
   size_t spans = 0;
   for (ThreadSpans* t : threads) {
+    for (auto& e : t->taken) e.clear();  // the previous batch, exported by now
     {
       std::lock_guard lock(t->mutex);
       if (t->spans == 0) continue;
@@ -198,16 +200,23 @@ size_t Tracer::collect(std::vector<std::string>& entries) {
       t->spans = 0;
       t->bytes = 0;
     }
-    for (size_t i = 0; i < entries.size() && i < t->taken.size(); ++i) {
-      entries[i] += t->taken[i];
-      t->taken[i].clear();
-    }
+    for (size_t i = 0; i < chunks.size() && i < t->taken.size(); ++i)
+      if (!t->taken[i].empty()) chunks[i].push_back(t->taken[i]);
   }
   return spans;
 }
 
+size_t Tracer::collect(std::vector<std::string>& entries) {
+  otlp::EntryChunks chunks;
+  size_t spans = take(chunks);
+  entries.resize(services_.size());
+  for (size_t i = 0; i < chunks.size(); ++i)
+    for (std::string_view chunk : chunks[i]) entries[i] += chunk;
+  return spans;
+}
+
 void Tracer::run() {
-  std::vector<std::string> entries(services_.size());
+  otlp::EntryChunks chunks;
   for (;;) {
     bool last = false;
     {
@@ -218,8 +227,7 @@ void Tracer::run() {
       batchReady_.store(false, std::memory_order_relaxed);
       last = stopping_;
     }
-    for (auto& e : entries) e.clear();
-    if (size_t spans = collect(entries)) exportEntries(entries, spans);
+    if (size_t spans = take(chunks)) exportEntries(chunks, spans);
     if (last) return;
   }
 }
@@ -236,7 +244,7 @@ void Tracer::noteFailure(const std::string& what, size_t spans) {
             &fields);
 }
 
-void Tracer::exportEntries(std::vector<std::string>& entries, size_t spans) {
+void Tracer::exportEntries(const otlp::EntryChunks& entries, size_t spans) {
   // Only the JSON encodings need the spans decoded; OTLP protobuf sends the entries as they are.
   std::vector<SpanData> decoded;
   bool decode = false;
@@ -247,7 +255,8 @@ void Tracer::exportEntries(std::vector<std::string>& entries, size_t spans) {
   if (decode) {
     decoded.reserve(spans);
     for (size_t i = 0; i < entries.size(); ++i)
-      otlp::decodeSpanEntries(entries[i], static_cast<uint16_t>(i), decoded);
+      for (std::string_view chunk : entries[i])
+        otlp::decodeSpanEntries(chunk, static_cast<uint16_t>(i), decoded);
   }
   for (const auto& exporter : config_.exporters) {
     std::string error;
@@ -275,12 +284,18 @@ void Tracer::exportEntries(std::vector<std::string>& entries, size_t spans) {
   }
 }
 
-std::string Tracer::otlpProtobuf(const std::vector<std::string>& entries) const {
+std::string Tracer::otlpProtobuf(const otlp::EntryChunks& entries) const {
   return otlp::exportRequest(entries, services_, config_.version);
 }
 
+std::string Tracer::otlpProtobuf(const std::vector<std::string>& entries) const {
+  otlp::EntryChunks chunks(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) chunks[i].push_back(entries[i]);
+  return otlpProtobuf(chunks);
+}
+
 bool Tracer::exportOtlp(const config::TelemetryExporter& exporter,
-                        const std::vector<std::string>& entries,
+                        const otlp::EntryChunks& entries,
                         const std::vector<SpanData>& decoded, std::string& error) {
   http::FetchOptions options;
   options.method = "POST";
@@ -357,7 +372,7 @@ std::string Tracer::spanJson(const SpanData& span) const {
   json::object out;
   out["traceId"] = toHex(span.traceId);
   json::object parent;
-  if (span.parentId != SpanId{}) {
+  if (!isZero(span.parentId)) {
     parent["traceId"] = toHex(span.traceId);
     parent["spanId"] = toHex(span.parentId);
   }
@@ -415,7 +430,7 @@ std::string Tracer::otlpJson(const std::vector<SpanData>& spans) const {
       out += "\",\"spanId\":\"";
       out += toHex(span->spanId);
       out += '"';
-      if (span->parentId != SpanId{}) {
+      if (!isZero(span->parentId)) {
         out += ",\"parentSpanId\":\"";
         out += toHex(span->parentId);
         out += '"';

@@ -83,11 +83,15 @@ class Tracer {
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   uint64_t exported() const { return exported_.load(std::memory_order_relaxed); }
 
-  // Takes every thread's recorded spans: `entries[i]` receives the span entries of service i.
-  // Returns how many spans were taken.
+  // Takes every thread's recorded spans: `chunks[i]` receives views of the span entries of
+  // service i (one per thread that has some), valid until the next take(); the exporter sends
+  // them without concatenating them first. Returns how many spans were taken.
+  size_t take(otlp::EntryChunks& chunks);
+  // The same, concatenated per service (unit tests).
   size_t collect(std::vector<std::string>& entries);
 
   // Encodings, public for the unit tests.
+  std::string otlpProtobuf(const otlp::EntryChunks& entries) const;
   std::string otlpProtobuf(const std::vector<std::string>& entries) const;
   std::string otlpJson(const std::vector<SpanData>& spans) const;
   std::string spanJson(const SpanData& span) const;  // one line of the file exporter
@@ -103,8 +107,8 @@ class Tracer {
     size_t spans = 0;
     size_t bytes = 0;
     // The exporter's side, swapped with `entries` under `mutex` and read after it is released:
-    // a thread never waits while a batch is copied. Cleared, not freed, so that the buffers
-    // keep their capacity from batch to batch.
+    // a thread never waits while a batch is exported. Cleared (at the next take), not freed,
+    // so that the buffers keep their capacity from batch to batch.
     std::vector<std::string> taken;
   };
   friend class Span;
@@ -115,8 +119,8 @@ class Tracer {
   }
   ThreadSpans& local();
   void run();
-  void exportEntries(std::vector<std::string>& entries, size_t spans);
-  bool exportOtlp(const config::TelemetryExporter& exporter, const std::vector<std::string>& entries,
+  void exportEntries(const otlp::EntryChunks& entries, size_t spans);
+  bool exportOtlp(const config::TelemetryExporter& exporter, const otlp::EntryChunks& entries,
                   const std::vector<SpanData>& decoded, std::string& error);
   bool exportFile(const config::TelemetryExporter& exporter, const std::vector<SpanData>& decoded,
                   std::string& error);

@@ -108,14 +108,14 @@ observe::Span startClientSpan(std::string_view from, http::Request& request,
 
 void writeCorrelationHeaders(http::Request& request) {
   if (!request.requestId.empty()) request.headers.set("x-request-id", request.requestId);
-  if (request.trace.traceId != observe::TraceId{})
+  if (request.trace.hasTrace())
     request.headers.set("traceparent", observe::formatTraceparent(request.trace));
 }
 
 json::object logFieldsOf(const http::Request& request) {
   json::object fields;
   if (!request.requestId.empty()) fields["reqId"] = request.requestId;
-  if (request.trace.traceId != observe::TraceId{}) {
+  if (request.trace.hasTrace()) {
     fields["traceId"] = observe::toHex(request.trace.traceId);
     fields["spanId"] = observe::toHex(request.trace.spanId);
   }
