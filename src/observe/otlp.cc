@@ -1,6 +1,7 @@
 #include "observe/otlp.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -45,6 +46,10 @@ char* putParts(char* p, std::initializer_list<std::string_view> parts) {
 }
 
 char* putFixed64(char* p, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(p, &v, 8);
+    return p + 8;
+  }
   for (int i = 0; i < 8; ++i) *p++ = static_cast<char>(v >> (8 * i));  // little-endian
   return p;
 }

@@ -124,6 +124,28 @@ void addAttribute(FieldBuffer& out, std::string_view key,
                   std::initializer_list<std::string_view> parts);
 void addAttribute(FieldBuffer& out, std::string_view key, int64_t value);
 
+// A string attribute of one piece. Inline for the common case (key and value short enough
+// that every length in the entry is one byte, the attributes of an HTTP span): the generic
+// path's size computations cost more than the copies.
+inline void addAttribute(FieldBuffer& out, std::string_view key, std::string_view value) {
+  const size_t k = key.size(), n = value.size();
+  if (k + n > 121) return addAttribute(out, key, std::initializer_list<std::string_view>{value});
+  // Span.attributes (field 9) { KeyValue.key (1) = key, KeyValue.value (2) = AnyValue {
+  // string_value (1) = value } }: 8 bytes of tags and lengths.
+  char* p = out.extend(k + n + 8);
+  p[0] = static_cast<char>(9 << 3 | 2);
+  p[1] = static_cast<char>(k + n + 6);
+  p[2] = static_cast<char>(1 << 3 | 2);
+  p[3] = static_cast<char>(k);
+  std::memcpy(p + 4, key.data(), k);
+  p += 4 + k;
+  p[0] = static_cast<char>(2 << 3 | 2);
+  p[1] = static_cast<char>(n + 2);
+  p[2] = static_cast<char>(1 << 3 | 2);
+  p[3] = static_cast<char>(n);
+  std::memcpy(p + 4, value.data(), n);
+}
+
 // The fixed part of a span.
 struct SpanHead {
   TraceId traceId{};

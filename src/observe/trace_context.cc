@@ -95,18 +95,19 @@ std::string toHex(const uint8_t* data, size_t size) {
 }
 
 std::string formatTraceparent(const TraceContext& context) {
-  std::string out(55, '-');  // one allocation: the header value itself
-  auto put = [&out](size_t at, const uint8_t* data, size_t size) {
+  char text[55];  // written here, then copied once: the header value's only allocation
+  auto put = [&text](size_t at, const uint8_t* data, size_t size) {
     for (size_t i = 0; i < size; ++i) {
-      out[at + 2 * i] = kHex[data[i] >> 4];
-      out[at + 2 * i + 1] = kHex[data[i] & 15];
+      text[at + 2 * i] = kHex[data[i] >> 4];
+      text[at + 2 * i + 1] = kHex[data[i] & 15];
     }
   };
-  out[0] = out[1] = '0';
+  text[0] = text[1] = '0';
+  text[2] = text[35] = text[52] = '-';
   put(3, context.traceId.data(), context.traceId.size());
   put(36, context.spanId.data(), context.spanId.size());
   put(53, &context.flags, 1);
-  return out;
+  return std::string(text, sizeof(text));
 }
 
 TraceId newTraceId() {

@@ -40,7 +40,7 @@ class Span {
   // The context to hand to the next hop: same trace, this span as the parent.
   TraceContext context() const;
   void setAttribute(std::string_view key, std::string_view value) {
-    if (active_) otlp::addAttribute(fields_, key, {value});
+    if (active_) otlp::addAttribute(fields_, key, value);
   }
   // A string attribute made of several pieces (a URL from scheme, host and target).
   void setAttributeConcat(std::string_view key, std::initializer_list<std::string_view> parts) {
