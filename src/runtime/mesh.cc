@@ -32,11 +32,17 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
         "PLT_MESH_NO_TARGET");
   }
   Loop* loop = Loop::current();
-  bool traced = observe::Tracer::instance() != nullptr;
+  ServerSpan span(*target, request);
   if (!metrics_ || !loop) {
-    // Without telemetry, no wrapper coroutine at all.
-    if (traced) co_return co_await serveTraced(*target, std::move(request));
-    co_return co_await target->handle(std::move(request));
+    http::Response response;
+    try {
+      response = co_await target->handle(std::move(request));
+    } catch (const std::exception& e) {
+      span.fail(e.what());
+      throw;
+    }
+    span.finish(response);
+    co_return response;
   }
   // Timed per target application: http_request_all_* and watt_mesh_request_duration_seconds.
   auto start = std::chrono::steady_clock::now();
@@ -44,8 +50,13 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
   while (applications_[index] != target) ++index;
   uint8_t method = observe::methodIndex(request.method);
   http::Response response;
-  if (traced) response = co_await serveTraced(*target, std::move(request));
-  else response = co_await target->handle(std::move(request));
+  try {
+    response = co_await target->handle(std::move(request));
+  } catch (const std::exception& e) {
+    span.fail(e.what());
+    throw;
+  }
+  span.finish(response);
   std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   metrics_->recordRequest(loop->index(), response.worker, index, observe::RequestSource::kMesh,
                           method, response.status, elapsed.count());

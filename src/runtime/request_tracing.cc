@@ -44,10 +44,9 @@ void adoptIncoming(http::Request& request) {
   }
 }
 
-Task<http::Response> serveTraced(Application& app, http::Request request, bool answerTraceparent) {
+ServerSpan::ServerSpan(Application& app, http::Request& request) {
   observe::Tracer* tracer = observe::Tracer::instance();
-  if (!tracer) co_return co_await app.handle(std::move(request));
-
+  if (!tracer) return;
   auto& current = observe::currentTrace();
   std::string_view path = request.path();
   // ParentBased sampling: an incoming unsampled context is propagated but not recorded. A
@@ -56,34 +55,34 @@ Task<http::Response> serveTraced(Application& app, http::Request request, bool a
     // A skipped request (health checks...) records nothing further down either.
     request.trace.flags &= static_cast<uint8_t>(~1u);
     current = {};
-    co_return co_await app.handle(std::move(request));
+    return;
   }
   uint16_t service = tracer->serviceOf(app.id());
-  observe::Span span = observe::Span::start(observe::SpanKind::kServer, service, request.trace,
-                                            {request.method, " ", path});
-  span.setAttribute("http.request.method", request.method);
-  span.setAttribute("url.path", path);
-  if (auto query = request.query(); !query.empty()) span.setAttribute("url.query", query);
-  span.setAttribute("url.scheme", request.scheme);
+  span_ = observe::Span::start(observe::SpanKind::kServer, service, request.trace,
+                               {request.method, " ", path});
+  span_.setAttribute("http.request.method", request.method);
+  span_.setAttribute("url.path", path);
+  if (auto query = request.query(); !query.empty()) span_.setAttribute("url.query", query);
+  span_.setAttribute("url.scheme", request.scheme);
   auto [address, port] = splitHost(request.headers.get("host"));
-  if (!address.empty()) span.setAttribute("server.address", address);
-  if (port >= 0) span.setAttribute("server.port", port);
-  request.trace = span.context();
+  if (!address.empty()) span_.setAttribute("server.address", address);
+  if (port >= 0) span_.setAttribute("server.port", port);
+  request.trace = span_.context();
   current = {request.trace, service};
-  observe::TraceContext own = request.trace;
+}
 
-  http::Response response;
-  try {
-    response = co_await app.handle(std::move(request));
-  } catch (const std::exception& e) {
-    span.setError(e.what());
-    span.end();
-    throw;
-  }
-  span.setHttpStatus(response.status);
-  span.end();
+void ServerSpan::fail(std::string_view message) {
+  if (!span_.active()) return;
+  span_.setError(message);
+  span_.end();
+}
+
+void ServerSpan::finish(http::Response& response, bool answerTraceparent) {
+  if (!span_.active()) return;
+  observe::TraceContext own = span_.context();
+  span_.setHttpStatus(response.status);
+  span_.end();
   if (answerTraceparent) response.headers.set("traceparent", observe::formatTraceparent(own));
-  co_return response;
 }
 
 observe::Span startClientSpan(std::string_view from, http::Request& request,

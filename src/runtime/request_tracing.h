@@ -17,11 +17,23 @@ namespace watt::runtime {
 // with tracing on, its `traceparent` (a malformed or missing one starts a new trace).
 void adoptIncoming(http::Request& request);
 
-// `app.handle(request)` inside a SERVER span of `app` when the request is traced (and not
-// skipped by `telemetry.skip`); the handler sees the span as the parent of its own hops.
-// `answerTraceparent`: the response carries the span's `traceparent` (the entrypoint's answer).
-Task<http::Response> serveTraced(Application& app, http::Request request,
-                                 bool answerTraceparent = false);
+// The SERVER span of `app` handling `request`, held by the caller around its
+// `co_await app.handle(std::move(request))` (in the caller's coroutine frame: a wrapper coroutine
+// cost a 2 KB frame and a move of the request per hop). Inactive — every call a no-op — when
+// tracing is off, the request is not sampled or `telemetry.skip` names it; otherwise the request
+// is re-parented under the span, which the handler's own hops see as their parent.
+class ServerSpan {
+ public:
+  ServerSpan(Application& app, http::Request& request);
+  // The handler threw: the span ends as an error.
+  void fail(std::string_view message);
+  // The handler answered: the span ends with its status. `answerTraceparent`: the response
+  // carries the span's `traceparent` (the entrypoint's answer, as Watt's telemetry plugin).
+  void finish(http::Response& response, bool answerTraceparent = false);
+
+ private:
+  observe::Span span_;
+};
 
 // A CLIENT span of application `from` for `request`, about to go to `url` ("http://host/path"),
 // and the request re-parented under it. Inactive when the request is not traced.

@@ -74,13 +74,12 @@ Task<http::Response> serveEntrypoint(Application& entry, http::Request request) 
   }
   std::string requestId = request.requestId;
   http::Response response;
+  ServerSpan span(entry, request);
   try {
-    if (observe::Tracer::instance()) {
-      response = co_await serveTraced(entry, std::move(request), /*answerTraceparent=*/true);
-    } else {
-      response = co_await entry.handle(std::move(request));
-    }
+    response = co_await entry.handle(std::move(request));
+    span.finish(response, /*answerTraceparent=*/true);
   } catch (const std::exception& e) {
+    span.fail(e.what());
     json::object errorFields{{"reqId", requestId}};
     observe::log().log(observe::LogLevel::kError, {},
                        std::string("unhandled error while serving a request: ") + e.what(), &errorFields);

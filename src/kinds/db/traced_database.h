@@ -3,7 +3,7 @@
 // child of the request's span. Wraps the real database only when telemetry is on.
 //
 // The database layer has no Request at hand: the parent comes from observe::currentTrace(),
-// which serveTraced() sets when the request's handler starts; each query puts it back when it
+// which ServerSpan sets when the request's handler starts; each query puts it back when it
 // resumes, since other requests of the loop may have run meanwhile.
 #pragma once
 
