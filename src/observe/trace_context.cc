@@ -129,14 +129,15 @@ std::string newRequestId() {
   fillRandom(bytes, sizeof(bytes));
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string out(36, '-');  // 8-4-4-4-12 hex digits
+  char text[36];  // 8-4-4-4-12 hex digits, written here (std::string's operator[] reloads its
+                  // pointer after every char store) and copied once
   size_t at = 0;
   for (size_t i = 0; i < sizeof(bytes); ++i) {
-    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
-    out[at++] = kHex[bytes[i] >> 4];
-    out[at++] = kHex[bytes[i] & 15];
+    if (at == 8 || at == 13 || at == 18 || at == 23) text[at++] = '-';
+    text[at++] = kHex[bytes[i] >> 4];
+    text[at++] = kHex[bytes[i] & 15];
   }
-  return out;
+  return std::string(text, sizeof(text));
 }
 
 }  // namespace watt::observe
