@@ -32,23 +32,16 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
         "PLT_MESH_NO_TARGET");
   }
   Loop* loop = Loop::current();
-  ServerSpan span(*target, request);
-  if (!metrics_ || !loop) {
-    http::Response response;
-    try {
-      response = co_await target->handle(std::move(request));
-    } catch (const std::exception& e) {
-      span.fail(e.what());
-      throw;
-    }
-    span.finish(response);
-    co_return response;
+  // Timed per target application (http_request_all_* and watt_mesh_request_duration_seconds)
+  // when metrics are on.
+  const bool timed = metrics_ && loop;
+  std::chrono::steady_clock::time_point start;
+  uint8_t method = 0;
+  if (timed) {
+    start = std::chrono::steady_clock::now();
+    method = observe::methodIndex(request.method);
   }
-  // Timed per target application: http_request_all_* and watt_mesh_request_duration_seconds.
-  auto start = std::chrono::steady_clock::now();
-  uint16_t index = 0;
-  while (applications_[index] != target) ++index;
-  uint8_t method = observe::methodIndex(request.method);
+  ServerSpan span(*target, request);
   http::Response response;
   try {
     response = co_await target->handle(std::move(request));
@@ -57,6 +50,9 @@ Task<http::Response> Mesh::dispatch(std::string_view id, http::Request request) 
     throw;
   }
   span.finish(response);
+  if (!timed) co_return response;
+  uint16_t index = 0;
+  while (applications_[index] != target) ++index;
   std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   metrics_->recordRequest(loop->index(), response.worker, index, observe::RequestSource::kMesh,
                           method, response.status, elapsed.count());
