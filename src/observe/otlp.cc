@@ -9,28 +9,6 @@
 namespace watt::observe::otlp {
 namespace {
 
-// Tags (field number << 3 | wire type) of the fields written here.
-constexpr uint8_t kLen = 2;
-constexpr uint8_t tag(int field, uint8_t wire) { return static_cast<uint8_t>(field << 3 | wire); }
-// ExportTraceServiceRequest.resource_spans, ResourceSpans.resource, Resource.attributes,
-// ScopeSpans.scope, InstrumentationScope.name, KeyValue.key, AnyValue.string_value: field 1.
-constexpr uint8_t kField1 = tag(1, kLen);
-// ResourceSpans.scope_spans, ScopeSpans.spans, InstrumentationScope.version, KeyValue.value.
-constexpr uint8_t kField2 = tag(2, kLen);
-constexpr uint8_t kSpanTraceId = tag(1, kLen);
-constexpr uint8_t kSpanId = tag(2, kLen);
-constexpr uint8_t kSpanParentId = tag(4, kLen);
-constexpr uint8_t kSpanName = tag(5, kLen);
-constexpr uint8_t kSpanKind = tag(6, 0);
-constexpr uint8_t kSpanStart = tag(7, 1);
-constexpr uint8_t kSpanEnd = tag(8, 1);
-constexpr uint8_t kSpanAttribute = tag(9, kLen);
-constexpr uint8_t kSpanStatus = tag(15, kLen);
-constexpr uint8_t kStatusCode = tag(3, 0);
-constexpr uint8_t kAnyInt = tag(3, 0);
-// Span.flags, field 16 (fixed32): a two-byte tag.
-constexpr uint8_t kSpanFlags[2] = {0x85, 0x01};
-
 size_t totalSize(std::initializer_list<std::string_view> parts) {
   size_t n = 0;
   for (auto part : parts) n += part.size();

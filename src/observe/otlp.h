@@ -48,6 +48,29 @@ namespace otlp {
 
 // --- protobuf wire format ---------------------------------------------------------------------
 
+// Tags (field number << 3 | wire type) of the fields written here: by otlp.cc and by the
+// inline attribute writer below.
+constexpr uint8_t kLen = 2;
+constexpr uint8_t tag(int field, uint8_t wire) { return static_cast<uint8_t>(field << 3 | wire); }
+// ExportTraceServiceRequest.resource_spans, ResourceSpans.resource, Resource.attributes,
+// ScopeSpans.scope, InstrumentationScope.name, KeyValue.key, AnyValue.string_value: field 1.
+constexpr uint8_t kField1 = tag(1, kLen);
+// ResourceSpans.scope_spans, ScopeSpans.spans, InstrumentationScope.version, KeyValue.value.
+constexpr uint8_t kField2 = tag(2, kLen);
+constexpr uint8_t kSpanTraceId = tag(1, kLen);
+constexpr uint8_t kSpanId = tag(2, kLen);
+constexpr uint8_t kSpanParentId = tag(4, kLen);
+constexpr uint8_t kSpanName = tag(5, kLen);
+constexpr uint8_t kSpanKind = tag(6, 0);
+constexpr uint8_t kSpanStart = tag(7, 1);
+constexpr uint8_t kSpanEnd = tag(8, 1);
+constexpr uint8_t kSpanAttribute = tag(9, kLen);
+constexpr uint8_t kSpanStatus = tag(15, kLen);
+constexpr uint8_t kStatusCode = tag(3, 0);
+constexpr uint8_t kAnyInt = tag(3, 0);
+// Span.flags, field 16 (fixed32): a two-byte tag.
+constexpr uint8_t kSpanFlags[2] = {0x85, 0x01};
+
 constexpr size_t varintSize(uint64_t v) {
   size_t n = 1;
   while (v >= 0x80) {
@@ -133,15 +156,15 @@ inline void addAttribute(FieldBuffer& out, std::string_view key, std::string_vie
   // Span.attributes (field 9) { KeyValue.key (1) = key, KeyValue.value (2) = AnyValue {
   // string_value (1) = value } }: 8 bytes of tags and lengths.
   char* p = out.extend(k + n + 8);
-  p[0] = static_cast<char>(9 << 3 | 2);
+  p[0] = static_cast<char>(kSpanAttribute);
   p[1] = static_cast<char>(k + n + 6);
-  p[2] = static_cast<char>(1 << 3 | 2);
+  p[2] = static_cast<char>(kField1);
   p[3] = static_cast<char>(k);
   std::memcpy(p + 4, key.data(), k);
   p += 4 + k;
-  p[0] = static_cast<char>(2 << 3 | 2);
+  p[0] = static_cast<char>(kField2);
   p[1] = static_cast<char>(n + 2);
-  p[2] = static_cast<char>(1 << 3 | 2);
+  p[2] = static_cast<char>(kField1);
   p[3] = static_cast<char>(n);
   std::memcpy(p + 4, value.data(), n);
 }
